@@ -1,0 +1,255 @@
+"""Field types: each reads a YAML `Value` as one type, or says why it can't.
+
+A field type is a function ``(Value) -> typed value`` that raises
+`FieldError`. Scalars arrive as the text the author typed (see `reader`), so
+``title: NO`` stays the text "NO" and only a date field reads a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import babel
+
+from .reader import Scalar, Value, YamlList, YamlMap
+
+FieldType = Callable[[Value], Any]
+
+HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_URL_SCHEMES = ("https://", "http://", "mailto:")
+
+
+class FieldError(Exception):
+    def __init__(self, message: str, hint: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, line
+
+
+def _scalar(value: Value, hint: str) -> Scalar:
+    if not isinstance(value, Scalar):
+        shape = "a list" if isinstance(value, YamlList) else "a set of fields"
+        raise FieldError(f"expected a single value, found {shape}", hint, value.line)
+    return value
+
+
+def text(value: Value) -> str:
+    scalar = _scalar(
+        value, "write the text on the same line, in quotes if it has a colon"
+    )
+    if scalar.is_null or not scalar.text.strip():
+        raise FieldError(
+            "the value is empty", "write the text after the colon", scalar.line
+        )
+    return scalar.text.strip()
+
+
+def date(value: Value) -> dt.date:
+    scalar = _scalar(value, "write a date as YYYY-MM-DD")
+    if not _DATE.match(scalar.text):
+        raise FieldError(
+            f"{scalar.text!r} is not a date",
+            "write the date as YYYY-MM-DD, e.g. 2014-01-15",
+            scalar.line,
+        )
+    try:
+        return dt.date.fromisoformat(scalar.text)
+    except ValueError as err:
+        raise FieldError(
+            f"{scalar.text!r} is not a real date ({err})",
+            "check the month (01-12) and the day of the month",
+            scalar.line,
+        ) from None
+
+
+def local_datetime(value: Value) -> dt.datetime:
+    """A wall-clock time without offset: its timezone is given apart."""
+    scalar = _scalar(value, "write a time as YYYY-MM-DDTHH:MM")
+    if _DATE.match(scalar.text):
+        return dt.datetime.combine(date(value), dt.time())
+    if not _DATETIME.match(scalar.text):
+        raise FieldError(
+            f"{scalar.text!r} is not a date and time",
+            "write it as YYYY-MM-DDTHH:MM, e.g. 2014-11-25T18:30, in the local time",
+            scalar.line,
+        )
+    try:
+        return dt.datetime.fromisoformat(scalar.text)
+    except ValueError as err:
+        raise FieldError(
+            f"{scalar.text!r} is not a real date and time ({err})",
+            "check the month, day, hour (00-23) and minutes",
+            scalar.line,
+        ) from None
+
+
+def boolean(value: Value) -> bool:
+    scalar = _scalar(value, "write true or false")
+    if (
+        scalar.text in ("true", "True", "TRUE", "false", "False", "FALSE")
+        and not scalar.quoted
+    ):
+        return scalar.text.lower() == "true"
+    raise FieldError(
+        f"{scalar.text!r} is not true or false", "write true or false", scalar.line
+    )
+
+
+def integer(value: Value) -> int:
+    scalar = _scalar(value, "write a whole number")
+    if scalar.quoted or not _INTEGER.match(scalar.text):
+        raise FieldError(
+            f"{scalar.text!r} is not a whole number",
+            "write digits only, e.g. 3",
+            scalar.line,
+        )
+    return int(scalar.text)
+
+
+def handle(value: Value) -> str:
+    name = text(value)
+    if not HANDLE_PATTERN.match(name):
+        raise FieldError(
+            f"{name!r} is not a handle",
+            "use the file or folder name: lowercase letters, digits and hyphens",
+            value.line,
+        )
+    return name
+
+
+def url(value: Value) -> str:
+    address = text(value)
+    if not address.startswith(_URL_SCHEMES) or any(c.isspace() for c in address):
+        raise FieldError(
+            f"{address!r} is not a web or mail address",
+            "write a full address starting with https://, http:// or mailto:",
+            value.line,
+        )
+    return address
+
+
+def timezone(value: Value) -> str:
+    name = text(value)
+    if name not in _timezones():
+        raise FieldError(
+            f"{name!r} is not a known timezone",
+            "use an IANA name such as Europe/London or America/New_York",
+            value.line,
+        )
+    return name
+
+
+def language(value: Value) -> str:
+    code = text(value)
+    try:
+        babel.Locale.parse(code.replace("-", "_"))
+    except (ValueError, babel.UnknownLocaleError):
+        raise FieldError(
+            f"{code!r} is not a language code",
+            "use a code such as en, de or es",
+            value.line,
+        ) from None
+    return code
+
+
+def country(value: Value) -> str:
+    code = text(value).upper()
+    if len(code) != 2 or code not in babel.Locale("en").territories:
+        raise FieldError(
+            f"{code!r} is not a country code",
+            "use the two-letter ISO 3166 code, e.g. GB, DE or US",
+            value.line,
+        )
+    return code
+
+
+def old_path(value: Value) -> str:
+    """An old URL path of the item, kept working by a redirect."""
+    path = text(value)
+    if "://" in path or ".." in path.split("/") or any(c.isspace() for c in path):
+        raise FieldError(
+            f"{path!r} is not a path on this site",
+            "write the old address without the domain, e.g. /blog/view/123",
+            value.line,
+        )
+    return path.strip("/")
+
+
+def tag(value: Value) -> str:
+    words = re.sub(r"[^\w]+", "-", text(value).lower()).strip("-")
+    if not words:
+        raise FieldError("the tag has no letters or digits", "write a word", value.line)
+    return words
+
+
+def choice(*allowed: str) -> FieldType:
+    def read(value: Value) -> str:
+        word = text(value)
+        if word not in allowed:
+            raise FieldError(
+                f"{word!r} is not allowed",
+                "use one of: " + ", ".join(allowed),
+                value.line,
+            )
+        return word
+
+    return read
+
+
+def listing(item_type: FieldType, *, unique: bool = True) -> FieldType:
+    def read(value: Value) -> tuple[Any, ...]:
+        if not isinstance(value, YamlList):
+            raise FieldError(
+                "expected a list",
+                "write a list such as [a, b] or one '- item' per line",
+                value.line,
+            )
+        items = tuple(item_type(item) for item in value.items)
+        if unique:
+            for index, item in enumerate(items):
+                if item in items[:index]:
+                    raise FieldError(
+                        f"{item!r} is listed twice",
+                        "remove the repeat",
+                        value.items[index].line,
+                    )
+        return items
+
+    return read
+
+
+def record(**fields: tuple[FieldType, bool]) -> FieldType:
+    """A set of sub-fields, each (type, required)."""
+
+    def read(value: Value) -> dict[str, Any]:
+        if not isinstance(value, YamlMap):
+            names = ", ".join(fields)
+            raise FieldError("expected a set of fields", f"give {names}", value.line)
+        unknown = sorted(set(value.entries) - set(fields))
+        if unknown:
+            raise FieldError(
+                f"unknown field {unknown[0]!r}",
+                "use only " + ", ".join(fields),
+                value.line,
+            )
+        result = {}
+        for name, (field_type, required) in fields.items():
+            if name in value.entries:
+                result[name] = field_type(value.entries[name])
+            elif required:
+                raise FieldError(f"{name!r} is missing", f"add {name}: …", value.line)
+        return result
+
+    return read
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())

@@ -1,0 +1,137 @@
+"""The site's content as typed, frozen data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .schema import FrontMatter
+from .settings import Settings
+
+DATED_KINDS = frozenset({"post", "news"})
+"""Kinds held back until their date has come."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One content file, read and validated."""
+
+    kind: str
+    """statement, post, news, event, project, poll, member, chapter or page."""
+    source: str
+    """The file, relative to the project root: content/blog/2014-10-01-x.md."""
+    path: Path
+    """The file on disk."""
+    owner: str | None
+    """The chapter whose folder holds the file; None for the organization."""
+    slug: str
+    url: str
+    """Site-relative URL, without leading slash (see `urls`)."""
+    title: str
+    """The title, or the name of a member or chapter."""
+    body: str
+    """Markdown after the front matter."""
+    lang: str
+    when: dt.datetime | None
+    """The moment the item is dated by, timezone-aware: a post's publication,
+    an event's start, a project's creation, a poll's opening, a member's
+    joining, a chapter's founding, a statement's adoption."""
+    meta: FrontMatter
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.meta.get("draft", False))
+
+    @property
+    def summary(self) -> str | None:
+        value = self.meta.get("summary")
+        return str(value) if value else None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.meta.get("tags", ()))
+
+    @property
+    def author(self) -> str | None:
+        value = self.meta.get("author")
+        return str(value) if value else None
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(self.meta.get("aliases", ()))
+
+    def is_scheduled(self, now: dt.datetime) -> bool:
+        """A post or news item dated in the future waits for its date."""
+        return self.kind in DATED_KINDS and self.when is not None and self.when > now
+
+    def field(self, name: str, default: Any = None) -> Any:
+        return self.meta.get(name, default)
+
+
+def newest_first(items: list[Item] | tuple[Item, ...]) -> list[Item]:
+    """Newest first; the source path breaks ties so the order is stable."""
+    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(items, key=lambda i: (i.when or undated, i.source), reverse=True)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every item that is published in one build, and lookups over them."""
+
+    settings: Settings
+    now: dt.datetime
+    items: tuple[Item, ...]
+    """Published items, in source order."""
+    held_back: tuple[Item, ...] = ()
+    """Drafts and scheduled items left out of this build."""
+    preview: bool = False
+    """Drafts and scheduled items are shown (``build.py serve``)."""
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[Item]]:
+        groups: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            groups[item.kind].append(item)
+        return groups
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return self.by_kind.get(kind, [])
+
+    @cached_property
+    def members(self) -> dict[str, Item]:
+        return {item.slug: item for item in self.of_kind("member")}
+
+    @cached_property
+    def chapters(self) -> dict[str, Item]:
+        return {item.slug: item for item in self.of_kind("chapter")}
+
+    @cached_property
+    def by_url(self) -> dict[str, Item]:
+        return {item.url: item for item in self.items}
+
+    @cached_property
+    def by_source(self) -> dict[str, Item]:
+        return {item.source: item for item in self.items}
+
+    def is_held_back(self, item: Item) -> bool:
+        return item.draft or item.is_scheduled(self.now)
+
+    def sub_chapters(self, handle: str) -> list[Item]:
+        return sorted(
+            (c for c in self.of_kind("chapter") if c.field("parent") == handle),
+            key=lambda c: c.title,
+        )
+
+    def chapter_family(self, handle: str) -> set[str]:
+        """A chapter and every chapter below it in the federation."""
+        family, todo = set(), [handle]
+        while todo:
+            current = todo.pop()
+            if current not in family:
+                family.add(current)
+                todo.extend(c.slug for c in self.sub_chapters(current))
+        return family

@@ -1,0 +1,70 @@
+"""Everything one build makes, decided before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import checks, views
+from .loader import load_site
+from .model import Item, Site
+from .problems import Problem
+from .settings import Settings
+from .site_files import PageSource, page_sources
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old URL of an item (its `aliases`), kept working."""
+
+    url: str
+    target: Item
+
+
+@dataclass(frozen=True)
+class Plan:
+    site: Site
+    pages: tuple[views.GeneratedPage, ...]
+    redirects: tuple[Redirect, ...]
+    problems: tuple[Problem, ...]
+    sources: tuple[PageSource, ...]
+    """Every page to write, items, listings and redirects alike."""
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+
+def plan_site(settings: Settings, now: dt.datetime, *, preview: bool = False) -> Plan:
+    """Load and check all content, then decide every page the build writes."""
+    loaded = load_site(settings, now, preview=preview)
+    site = loaded.site
+    pages = tuple(views.generated_pages(site))
+    redirects = tuple(
+        Redirect(claim.url, site.by_source[claim.source])
+        for claim in checks.item_claims(site.items)
+        if claim.field == "aliases"
+    )
+    # Drafts claim their URLs too: publishing one later must not collide.
+    every_item = {i.source: i for i in (*site.items, *site.held_back)}.values()
+    generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
+    collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
+    sources = tuple(page_sources(site.items, pages, redirects, settings.language))
+    problems = tuple(sorted({*loaded.problems, *collisions, *_shadowed_listings(sources)}))
+    return Plan(site, pages, redirects, problems, sources)
+
+
+def _shadowed_listings(sources: tuple[PageSource, ...]) -> list[Problem]:
+    """An item named like a generated listing (content/about/index.md) would replace it."""
+    generated = {s.src_uri for s in sources if s.item is None}
+    return [
+        Problem(
+            s.item.source,
+            None,
+            "file",
+            f"this file has the name of the generated page {s.src_uri}",
+            "rename the file; the listing of its folder is made by the build",
+        )
+        for s in sources
+        if s.item is not None and s.src_uri in generated
+    ]

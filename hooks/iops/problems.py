@@ -1,0 +1,53 @@
+"""One shape for every problem found in content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong in a content file, said so that its author can fix it.
+
+    Printed as ``path:line: field: what is wrong — how to fix it``.
+    """
+
+    path: str
+    """The file, relative to the project root (POSIX separators)."""
+    line: int | None
+    """1-based line in the file, where the problem has one."""
+    field: str
+    """The front-matter field, or a pseudo-field such as ``front matter``."""
+    message: str
+    """What is wrong."""
+    hint: str
+    """How to fix it."""
+    severity: str = "error"
+    """``error`` stops the build; ``warning`` is reported only."""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message} — {self.hint}"
+        return text if self.severity == "error" else f"{text} (warning)"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class ContentError(Exception):
+    """Raised when content has problems; carries all of them."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def relative(path: PurePath, root: PurePath) -> str:
+    """The path as shown in problems: relative to the project root."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,175 @@
+"""What front matter each kind of content takes: one field table per kind."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import fields as f
+from .problems import Problem
+from .reader import SourceFile
+
+
+@dataclass(frozen=True)
+class Field:
+    type: f.FieldType
+    required: bool = False
+
+
+def _req(field_type: f.FieldType) -> Field:
+    return Field(field_type, required=True)
+
+
+def _opt(field_type: f.FieldType) -> Field:
+    return Field(field_type)
+
+
+# Every item may be held back, written in another language, or keep old URLs.
+_COMMON = {
+    "draft": _opt(f.boolean),
+    "lang": _opt(f.language),
+    "aliases": _opt(f.listing(f.old_path)),
+    "summary": _opt(f.text),
+}
+_POST = {
+    "title": _req(f.text),
+    "date": _req(f.local_datetime),
+    "author": _req(f.handle),
+    "tags": _opt(f.listing(f.tag)),
+    "image": _opt(f.text),
+}
+_OPTION = f.record(label=(f.text, True), votes=(f.integer, True))
+_QUESTION = f.record(
+    question=(f.text, True), options=(f.listing(_OPTION, unique=False), True)
+)
+_LINK = f.record(label=(f.text, True), url=(f.url, True))
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    "statement": {
+        "title": _req(f.text),
+        "status": _opt(f.choice("interim", "ratified")),
+        "adopted": _opt(f.date),
+        "order": _opt(f.integer),
+    },
+    "post": _POST,
+    "news": {**_POST, "author": _opt(f.handle)},
+    "event": {
+        "title": _req(f.text),
+        "start": _req(f.local_datetime),
+        "end": _opt(f.local_datetime),
+        "timezone": _opt(f.timezone),
+        "location": _opt(f.text),
+        "online": _opt(f.url),
+    },
+    "project": {
+        "title": _req(f.text),
+        "created": _req(f.date),
+        "status": _req(f.choice("proposed", "active", "completed")),
+        "members": _opt(f.listing(f.handle)),
+    },
+    "poll": {
+        "title": _req(f.text),
+        "opens": _req(f.date),
+        "closes": _req(f.date),
+        "questions": _req(f.listing(_QUESTION, unique=False)),
+        "author": _opt(f.handle),
+        "voters": _opt(f.integer),
+    },
+    "member": {
+        "name": _req(f.text),
+        "chapter": _opt(f.handle),
+        "joined": _opt(f.date),
+        "links": _opt(f.listing(_LINK)),
+        "avatar": _opt(f.text),
+    },
+    "chapter": {
+        "name": _req(f.text),
+        "level": _req(f.choice("national", "regional", "local")),
+        "founded": _req(f.date),
+        "parent": _opt(f.handle),
+        "country": _opt(f.country),
+        "place": _opt(f.text),
+        "timezone": _opt(f.timezone),
+        "admins": _opt(f.listing(f.handle)),
+    },
+    "page": {"title": _req(f.text)},
+}
+SCHEMAS = {kind: {**fields, **_COMMON} for kind, fields in SCHEMAS.items()}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Front matter read by its kind's schema: typed values and their lines."""
+
+    values: MappingProxyType[str, Any]
+    lines: MappingProxyType[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def line(self, name: str) -> int | None:
+        return self.lines.get(name)
+
+
+def validate(source: SourceFile, kind: str) -> tuple[FrontMatter, list[Problem]]:
+    """Read every field of `source` by the schema of `kind`; report all problems."""
+    schema = SCHEMAS[kind]
+    entries = source.fields.entries
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+
+    if not source.has_front_matter:
+        required = ", ".join(name for name, spec in schema.items() if spec.required)
+        problems.append(
+            Problem(
+                source.rel,
+                1,
+                "front matter",
+                "the file has no front matter",
+                f"start the file with a --- line, the fields {required}, and another --- line",
+            )
+        )
+        return FrontMatter(MappingProxyType({})), problems
+
+    for name, value in entries.items():
+        lines[name] = value.line
+        spec = schema.get(name)
+        if spec is None:
+            problems.append(_unknown_field(source.rel, value.line, name, kind, schema))
+            continue
+        try:
+            values[name] = spec.type(value)
+        except f.FieldError as err:
+            problems.append(
+                Problem(source.rel, err.line or value.line, name, err.message, err.hint)
+            )
+
+    for name, spec in schema.items():
+        if spec.required and name not in entries:
+            problems.append(
+                Problem(
+                    source.rel,
+                    source.fields.line,
+                    name,
+                    f"the required field is missing (a {kind} needs it)",
+                    f"add a line '{name}: …' to the front matter",
+                )
+            )
+    return FrontMatter(MappingProxyType(values), MappingProxyType(lines)), problems
+
+
+def _unknown_field(
+    rel: str, line: int, name: str, kind: str, schema: dict[str, Field]
+) -> Problem:
+    close = difflib.get_close_matches(name, list(schema), n=1)
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else "remove it or use one of: " + ", ".join(schema)
+    )
+    return Problem(rel, line, name, f"a {kind} has no field '{name}'", hint)

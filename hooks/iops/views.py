@@ -1,0 +1,337 @@
+"""Listings: every generated page of the site, as plain data for templates.
+
+`generated_pages(site)` is the one place that decides which listing pages
+exist; the MkDocs adapter turns each into a page and hands its `view` to the
+template named by `template`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import urls
+from .dates import country_name
+from .model import Item, Site, newest_first
+
+SECTIONS = {"post": "blog", "news": "news"}
+SECTION_TITLES = {"blog": "Blog", "news": "News"}
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a listing stands among its pages."""
+
+    number: int
+    """1-based."""
+    page_urls: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.page_urls)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.page_urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.page_urls[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list of items."""
+
+    title: str
+    items: tuple[Item, ...]
+    pager: Pager | None = None
+    intro: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    """(label, url) pairs shown above the list: years, sub-listings."""
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    url: str
+    template: str
+    title: str
+    view: Any
+    what: str = "a generated page"
+    """How collisions name it."""
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    country: str
+    name: str
+    chapters: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    chapter: Item
+    children: tuple[TreeNode, ...] = field(default=())
+
+
+def generated_pages(site: Site) -> list[GeneratedPage]:
+    pages: list[GeneratedPage] = []
+    for kind, section in SECTIONS.items():
+        pages += section_pages(
+            site, site.of_kind(kind), section, None, SECTION_TITLES[section]
+        )
+    for chapter in site.of_kind("chapter"):
+        family = site.chapter_family(chapter.slug)
+        for kind, section in SECTIONS.items():
+            items = [i for i in site.of_kind(kind) if i.owner in family]
+            title = f"{SECTION_TITLES[section]}: {chapter.title}"
+            pages += section_pages(site, items, section, chapter.slug, title)
+    pages += tag_pages(site)
+    pages += member_pages(site)
+    pages += chapter_directory(site)
+    pages.append(about_page(site))
+    return pages
+
+
+def paginate(
+    site: Site,
+    items: Sequence[Item],
+    first_url: str,
+    page_url: str,
+    title: str,
+    **extra: Any,
+) -> Iterator[tuple[str, Listing]]:
+    """Split items into pages: first_url, then page_url.format(number=2…)."""
+    size = site.settings.page_size
+    count = max(1, -(-len(items) // size))
+    page_urls = tuple(
+        first_url if n == 1 else page_url.format(number=n) for n in range(1, count + 1)
+    )
+    for number, url in enumerate(page_urls, start=1):
+        chunk = tuple(items[(number - 1) * size : number * size])
+        yield url, Listing(title, chunk, Pager(number, page_urls), **extra)
+
+
+def section_pages(
+    site: Site, items: Sequence[Item], section: str, owner: str | None, title: str
+) -> list[GeneratedPage]:
+    """A blog or news listing, paginated, with an archive page per year."""
+    ordered = newest_first(list(items))
+    by_year: dict[int, list[Item]] = defaultdict(list)
+    for item in ordered:
+        if item.when:
+            by_year[item.when.year].append(item)
+    year_links = tuple(
+        (str(year), urls.listing_url("year", owner=owner, section=section, year=year))
+        for year in sorted(by_year, reverse=True)
+    )
+    first = urls.listing_url("section", owner=owner, section=section)
+    page_url = urls.listing_url(
+        "section_page", owner=owner, section=section, number="{number}"
+    )
+    pages = [
+        GeneratedPage(url, "listing.html", title, listing, f"the {title} listing")
+        for url, listing in paginate(
+            site, ordered, first, page_url, title, links=year_links
+        )
+    ]
+    for (label, url), year in zip(
+        year_links, sorted(by_year, reverse=True), strict=True
+    ):
+        view = Listing(f"{title} — {label}", tuple(by_year[year]), links=year_links)
+        pages.append(
+            GeneratedPage(url, "listing.html", view.title, view, f"the {label} archive")
+        )
+    return pages
+
+
+def tag_pages(site: Site) -> list[GeneratedPage]:
+    tagged: dict[str, list[Item]] = defaultdict(list)
+    for kind in SECTIONS:
+        for item in site.of_kind(kind):
+            for tag in item.tags:
+                tagged[tag].append(item)
+    index = Listing(
+        "Tags",
+        (),
+        links=tuple(
+            (f"{tag} ({len(tagged[tag])})", tag_url(tag)) for tag in sorted(tagged)
+        ),
+    )
+    pages = [
+        GeneratedPage(
+            urls.listing_url("tags"), "listing.html", "Tags", index, "the tag index"
+        )
+    ]
+    for tag in sorted(tagged):
+        first = tag_url(tag)
+        page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
+        title = f"Tagged “{tag}”"
+        for url, listing in paginate(
+            site, newest_first(tagged[tag]), first, page_url, title
+        ):
+            pages.append(
+                GeneratedPage(
+                    url, "listing.html", title, listing, f"the tag page {tag!r}"
+                )
+            )
+    return pages
+
+
+def tag_url(tag: str) -> str:
+    return urls.listing_url("tag", tag=tag)
+
+
+def member_pages(site: Site) -> list[GeneratedPage]:
+    members = sorted(site.of_kind("member"), key=lambda m: (m.title.casefold(), m.slug))
+    first = urls.listing_url("members")
+    page_url = urls.listing_url("members_page", number="{number}")
+    return [
+        GeneratedPage(url, "members.html", "Members", listing, "the member listing")
+        for url, listing in paginate(site, members, first, page_url, "Members")
+    ]
+
+
+def chapter_directory(site: Site) -> list[GeneratedPage]:
+    """Chapters grouped by country, and the federation tree."""
+    lang = site.settings.language
+    by_country: dict[str, list[Item]] = defaultdict(list)
+    for chapter in site.of_kind("chapter"):
+        by_country[chapter.field("country") or ""].append(chapter)
+    groups = sorted(
+        (
+            CountryGroup(
+                code,
+                country_name(code, lang) if code else "International",
+                tuple(sorted(group, key=lambda c: c.title)),
+            )
+            for code, group in by_country.items()
+        ),
+        key=lambda g: g.name,
+    )
+    return [
+        GeneratedPage(
+            urls.listing_url("chapters"),
+            "chapters.html",
+            "Chapters",
+            groups,
+            "the chapter directory",
+        ),
+        GeneratedPage(
+            urls.listing_url("federation"),
+            "federation.html",
+            "Federation",
+            federation_tree(site),
+            "the federation tree",
+        ),
+    ]
+
+
+def federation_tree(site: Site) -> tuple[TreeNode, ...]:
+    """National chapters (and any without parent) at the top, their sub-chapters below."""
+
+    def node(chapter: Item) -> TreeNode:
+        return TreeNode(
+            chapter, tuple(node(c) for c in site.sub_chapters(chapter.slug))
+        )
+
+    roots = [
+        c for c in site.of_kind("chapter") if c.field("parent") not in site.chapters
+    ]
+    return tuple(node(c) for c in sorted(roots, key=lambda c: c.title))
+
+
+def about_page(site: Site) -> GeneratedPage:
+    statements = sorted(
+        site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title)
+    )
+    view = Listing("About IOPS", tuple(statements))
+    return GeneratedPage(
+        urls.listing_url("about"), "about.html", view.title, view, "the About page"
+    )
+
+
+# --- what item pages show beside their own content -------------------------
+
+
+def posts_by(site: Site, handle: str) -> list[Item]:
+    return newest_first(
+        [i for k in SECTIONS for i in site.of_kind(k) if i.author == handle]
+    )
+
+
+def chapter_members(site: Site, handle: str) -> list[Item]:
+    return sorted(
+        (m for m in site.of_kind("member") if m.field("chapter") == handle),
+        key=lambda m: m.title,
+    )
+
+
+def chapter_items(site: Site, handle: str, kind: str) -> list[Item]:
+    family = site.chapter_family(handle)
+    return newest_first([i for i in site.of_kind(kind) if i.owner in family])
+
+
+def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:
+    return newest_first(site.of_kind(kind))[: count or site.settings.home_size]
+
+
+_MARKUP = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M
+)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def excerpt(item: Item, length: int = 280) -> str:
+    """The summary, else the start of the first paragraph as plain text.
+
+    Read from the Markdown source with a few patterns: converting every
+    post's Markdown again for each listing is what makes big sites slow.
+    """
+    if item.summary:
+        return item.summary
+    for block in item.body.split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith(("#", "|", "```", "<", "[^")):
+            plain = " ".join(_MARKUP.sub("", _LINK.sub(r"\1", block)).split())
+            if len(plain) <= length:
+                return plain
+            return plain[:length].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def related(site: Site, item: Item) -> dict[str, Any]:
+    """What an item's page shows beside its own text."""
+    author = site.members.get(item.author or "")
+    owner = site.chapters.get(item.owner or "")
+    extra: dict[str, Any] = {"author": author, "chapter": owner if item.kind != "chapter" else None}
+    if item.kind == "member":
+        extra["chapter"] = site.chapters.get(item.field("chapter") or "")
+        extra["posts"] = posts_by(site, item.slug)
+    elif item.kind == "chapter":
+        extra["parent"] = site.chapters.get(item.field("parent") or "")
+        extra["sub_chapters"] = site.sub_chapters(item.slug)
+        extra["members"] = chapter_members(site, item.slug)
+        extra["admins"] = [site.members[h] for h in item.field("admins", ()) if h in site.members]
+        extra["posts"] = chapter_items(site, item.slug, "post")[: site.settings.home_size]
+        extra["news"] = chapter_items(site, item.slug, "news")[: site.settings.home_size]
+        extra["blog_url"] = urls.listing_url("section", owner=item.slug, section="blog")
+        extra["news_url"] = urls.listing_url("section", owner=item.slug, section="news")
+    elif item.url == "":
+        extra.update(home(site))
+    return extra
+
+
+def home(site: Site) -> dict[str, Any]:
+    """The home page's sections (the old site's front page)."""
+    statements = sorted(site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title))
+    chapters = sorted(site.of_kind("chapter"), key=lambda c: (c.when, c.slug), reverse=True)
+    return {
+        "statements": statements,
+        "latest_posts": latest(site, "post"),
+        "latest_news": latest(site, "news"),
+        "newest_chapters": chapters[: site.settings.home_size],
+    }

@@ -1,0 +1,82 @@
+"""MkDocs hooks: adapt the content model in `iops` to MkDocs 1.6. Kept thin.
+
+Every handler calls the model and hands MkDocs what it needs: the pages to
+build (`on_files`), their Markdown and template (`on_page_markdown`), the
+data their templates show (`on_page_context`). MkDocs never reloads a hook
+module during `serve`, so all state is rebuilt in `on_config`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from iops import templating
+from iops.plan import Plan, plan_site
+from iops.settings import build_time, settings_from_config
+from iops.site_files import PageSource
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+
+class _State:
+    preview = False
+    plan: Plan
+    sources: dict[str, PageSource] = {}
+
+
+_state = _State()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # `serve` previews drafts and scheduled posts, marked as such.
+    _state.preview = command == "serve"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = Path(config.config_file_path).resolve().parent
+    settings = settings_from_config(root, dict(config))
+    plan = plan_site(settings, build_time(), preview=_state.preview)
+    if plan.errors:
+        raise PluginError("\n".join(str(p) for p in plan.errors))
+    _state.plan = plan
+    _state.sources = {source.src_uri: source for source in plan.sources}
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for file in list(files):
+        if file.is_documentation_page():
+            files.remove(file)  # every page comes from the model below
+    for source in _state.sources.values():
+        file = File.generated(config, source.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        file.dest_uri = source.dest_path
+        files.append(file)
+    for src_uri, abs_path in templating.chapter_assets(_state.plan.site.settings.root):
+        files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    source = _state.sources[page.file.src_uri]
+    page.meta.update(source.meta)
+    return source.markdown
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+) -> dict[str, Any]:
+    source = _state.sources[page.file.src_uri]
+    context.update(templating.page_context(_state.plan, source))
+    return context
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    env.filters.update(templating.FILTERS)
+    return env
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return templating.set_page_language(output, _state.sources[page.file.src_uri].lang)
