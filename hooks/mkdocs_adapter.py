@@ -22,9 +22,10 @@ from mkdocs.structure.pages import Page
 
 
 class _State:
-    preview = False
-    plan: Plan
-    sources: dict[str, PageSource] = {}
+    def __init__(self) -> None:
+        self.preview = False
+        self.plan: Plan | None = None
+        self.sources: dict[str, PageSource] = {}
 
 
 _state = _State()
@@ -51,10 +52,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.is_documentation_page():
             files.remove(file)  # every page comes from the model below
     for source in _state.sources.values():
-        file = File.generated(config, source.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        file = File.generated(
+            config, source.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+        )
         file.dest_uri = source.dest_path
         files.append(file)
-    for src_uri, abs_path in templating.chapter_assets(_state.plan.site.settings.root):
+    for src_uri, abs_path in templating.chapter_assets(
+        Path(config.config_file_path).resolve().parent
+    ):
         files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
     return files
 
@@ -69,6 +74,7 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
     source = _state.sources[page.file.src_uri]
+    assert _state.plan is not None  # set by on_config
     context.update(templating.page_context(_state.plan, source))
     return context
 

@@ -97,10 +97,12 @@ def _check_federation(items: list[Item]) -> Iterable[Problem]:
                 "parent",
                 f"a {chapter.field('level')} chapter cannot belong to the "
                 f"{parent.field('level')} chapter {parent.slug!r}",
-                "a local chapter belongs to a regional or national one, a regional one to a national one",
+                "a local chapter belongs to a regional or national one, "
+                "a regional one to a national one",
             )
         # Walk up: coming back to this chapter means a cycle.
-        seen, current = [chapter.slug], parent
+        seen: list[str] = [chapter.slug]
+        current: Item | None = parent
         while current is not None and current.slug not in seen:
             seen.append(current.slug)
             current = chapters.get(current.field("parent"))
@@ -109,8 +111,7 @@ def _check_federation(items: list[Item]) -> Iterable[Problem]:
                 chapter.source,
                 chapter.meta.line("parent"),
                 "parent",
-                "the chapters' parents form a cycle: "
-                + " → ".join([*seen, chapter.slug]),
+                "the chapters' parents form a cycle: " + " → ".join([*seen, chapter.slug]),
                 "one chapter of the cycle must name a higher-level parent, or none",
             )
 
@@ -177,11 +178,7 @@ def item_claims(items: Iterable[Item]) -> list[Claim]:
         claims.append(Claim(item.url, item.source, None, "url", "its page"))
         for alias in item.aliases:
             url = alias if alias.endswith((".html", ".htm", ".php")) else alias + "/"
-            claims.append(
-                Claim(
-                    url, item.source, item.meta.line("aliases"), "aliases", "an alias"
-                )
-            )
+            claims.append(Claim(url, item.source, item.meta.line("aliases"), "aliases", "an alias"))
     return claims
 
 

@@ -41,13 +41,9 @@ def _scalar(value: Value, hint: str) -> Scalar:
 
 
 def text(value: Value) -> str:
-    scalar = _scalar(
-        value, "write the text on the same line, in quotes if it has a colon"
-    )
+    scalar = _scalar(value, "write the text on the same line, in quotes if it has a colon")
     if scalar.is_null or not scalar.text.strip():
-        raise FieldError(
-            "the value is empty", "write the text after the colon", scalar.line
-        )
+        raise FieldError("the value is empty", "write the text after the colon", scalar.line)
     return scalar.text.strip()
 
 
@@ -92,14 +88,9 @@ def local_datetime(value: Value) -> dt.datetime:
 
 def boolean(value: Value) -> bool:
     scalar = _scalar(value, "write true or false")
-    if (
-        scalar.text in ("true", "True", "TRUE", "false", "False", "FALSE")
-        and not scalar.quoted
-    ):
+    if scalar.text in ("true", "True", "TRUE", "false", "False", "FALSE") and not scalar.quoted:
         return scalar.text.lower() == "true"
-    raise FieldError(
-        f"{scalar.text!r} is not true or false", "write true or false", scalar.line
-    )
+    raise FieldError(f"{scalar.text!r} is not true or false", "write true or false", scalar.line)
 
 
 def integer(value: Value) -> int:

@@ -46,9 +46,7 @@ def content_files(root: Path) -> Iterator[Path]:
         folder = root / top
         if folder.is_dir():
             for path in sorted(folder.rglob("*.md")):
-                if not any(
-                    part.startswith(".") for part in path.relative_to(root).parts
-                ):
+                if not any(part.startswith(".") for part in path.relative_to(root).parts):
                     yield path
 
 
@@ -94,12 +92,8 @@ def _chapter_zones(
     parsed: list[tuple[SourceFile, urls.Location, FrontMatter]], settings: Settings
 ) -> dict[str, str]:
     """Each chapter's timezone: its own, else its nearest ancestor's, else the site's."""
-    own = {
-        loc.slug: fm.get("timezone") for _, loc, fm in parsed if loc.kind == "chapter"
-    }
-    parent = {
-        loc.slug: fm.get("parent") for _, loc, fm in parsed if loc.kind == "chapter"
-    }
+    own = {loc.slug: fm.get("timezone") for _, loc, fm in parsed if loc.kind == "chapter"}
+    parent = {loc.slug: fm.get("parent") for _, loc, fm in parsed if loc.kind == "chapter"}
     zones: dict[str, str] = {}
     for handle in own:
         current: str | None = handle
@@ -118,14 +112,10 @@ def _make_item(
     settings: Settings,
     zones: dict[str, str],
 ) -> Item:
-    zone_name = front.get("timezone") or zones.get(
-        location.owner or "", settings.timezone
-    )
+    zone_name = front.get("timezone") or zones.get(location.owner or "", settings.timezone)
     if location.kind == "chapter":
         zone_name = zones.get(location.slug, settings.timezone)
-    when = _when(
-        front.get(WHEN_FIELDS.get(location.kind, "")), zoneinfo.ZoneInfo(zone_name)
-    )
+    when = _when(front.get(WHEN_FIELDS.get(location.kind, "")), zoneinfo.ZoneInfo(zone_name))
     return Item(
         kind=location.kind,
         source=source.rel,

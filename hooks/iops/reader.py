@@ -24,8 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
-    _TAG + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 _FRONT_MATTER_HANDLER = frontmatter.YAMLHandler()
@@ -141,7 +140,7 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
     carries its line in the file.
     """
     try:
-        node = yaml.compose(front, Loader=_YAML_LOADER)  # noqa: S506 - compose constructs nothing
+        node = yaml.compose(front, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = first_line + mark.line if mark else first_line
@@ -165,9 +164,7 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
             f"the front matter is {kind}, not a set of fields",
             "write one 'field: value' per line, e.g. 'title: My post'",
         )
-    value = _Composer(first_line).convert(node, "front matter")
-    assert isinstance(value, YamlMap)
-    return value
+    return _Composer(first_line).mapping(node, "front matter", first_line + node.start_mark.line)
 
 
 class _Composer:
@@ -177,9 +174,7 @@ class _Composer:
         self.first_line = first_line
         self.seen: set[int] = set()
 
-    def convert(
-        self, node: yaml.Node, field: str, parent_line: int | None = None
-    ) -> Value:
+    def convert(self, node: yaml.Node, field: str, parent_line: int | None = None) -> Value:
         line = self.first_line + node.start_mark.line
         if id(node) in self.seen:
             # An alias's node is its anchor's: name the line that uses it.
@@ -200,12 +195,11 @@ class _Composer:
         if isinstance(node, yaml.ScalarNode):
             return Scalar(str(node.value), node.style in ("'", '"'), line)
         if isinstance(node, yaml.SequenceNode):
-            return YamlList(
-                tuple(self.convert(item, field, line) for item in node.value), line
-            )
-        return self._mapping(node, field, line)
+            return YamlList(tuple(self.convert(item, field, line) for item in node.value), line)
+        assert isinstance(node, yaml.MappingNode)
+        return self.mapping(node, field, line)
 
-    def _mapping(self, node: yaml.MappingNode, field: str, line: int) -> YamlMap:
+    def mapping(self, node: yaml.MappingNode, field: str, line: int) -> YamlMap:
         entries: dict[str, Value] = {}
         for key_node, value_node in node.value:
             key_line = self.first_line + key_node.start_mark.line

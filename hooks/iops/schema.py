@@ -41,9 +41,7 @@ _POST = {
     "image": _opt(f.text),
 }
 _OPTION = f.record(label=(f.text, True), votes=(f.integer, True))
-_QUESTION = f.record(
-    question=(f.text, True), options=(f.listing(_OPTION, unique=False), True)
-)
+_QUESTION = f.record(question=(f.text, True), options=(f.listing(_OPTION, unique=False), True))
 _LINK = f.record(label=(f.text, True), url=(f.url, True))
 
 SCHEMAS: dict[str, dict[str, Field]] = {
@@ -104,9 +102,7 @@ class FrontMatter:
     """Front matter read by its kind's schema: typed values and their lines."""
 
     values: MappingProxyType[str, Any]
-    lines: MappingProxyType[str, int] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    lines: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
@@ -163,13 +159,9 @@ def validate(source: SourceFile, kind: str) -> tuple[FrontMatter, list[Problem]]
     return FrontMatter(MappingProxyType(values), MappingProxyType(lines)), problems
 
 
-def _unknown_field(
-    rel: str, line: int, name: str, kind: str, schema: dict[str, Field]
-) -> Problem:
+def _unknown_field(rel: str, line: int, name: str, kind: str, schema: dict[str, Field]) -> Problem:
     close = difflib.get_close_matches(name, list(schema), n=1)
     hint = (
-        f"did you mean '{close[0]}'?"
-        if close
-        else "remove it or use one of: " + ", ".join(schema)
+        f"did you mean '{close[0]}'?" if close else "remove it or use one of: " + ", ".join(schema)
     )
     return Problem(rel, line, name, f"a {kind} has no field '{name}'", hint)

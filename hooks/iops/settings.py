@@ -40,9 +40,7 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def load_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
-    config: dict[str, Any] = yaml.load(
-        (root / config_file).read_text("utf-8"), _TolerantLoader
-    )  # noqa: S506
+    config: dict[str, Any] = yaml.load((root / config_file).read_text("utf-8"), _TolerantLoader)  # noqa: S506
     return settings_from_config(root, config)
 
 

@@ -66,7 +66,10 @@ def page_sources(
             item_src_uri(item),
             output_path(item.url),
             item.lang,
-            {"template": HOME_TEMPLATE if item.url == "" else ITEM_TEMPLATES[item.kind], "title": item.title},
+            {
+                "template": HOME_TEMPLATE if item.url == "" else ITEM_TEMPLATES[item.kind],
+                "title": item.title,
+            },
             item.body,
             item=item,
         )

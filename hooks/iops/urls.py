@@ -85,9 +85,7 @@ def owner_prefix(owner: str | None) -> str:
     return f"{CHAPTERS_DIR}/{owner}/" if owner else ""
 
 
-def item_url(
-    kind: str, rel: str, owner: str | None, slug: str, year: int | None
-) -> str:
+def item_url(kind: str, rel: str, owner: str | None, slug: str, year: int | None) -> str:
     """The URL of an item; pages keep the path of their file."""
     if kind == "page":
         path = PurePosixPath(rel).with_suffix("")
@@ -95,9 +93,7 @@ def item_url(
         if parts and parts[-1] == "index":
             parts = parts[:-1]
         return "/".join(parts) + "/" if parts else ""
-    return ITEM_URLS[kind].format(
-        owner=owner_prefix(owner), slug=slug, chapter=owner, year=year
-    )
+    return ITEM_URLS[kind].format(owner=owner_prefix(owner), slug=slug, chapter=owner, year=year)
 
 
 def listing_url(name: str, **parts: object) -> str:

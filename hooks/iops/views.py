@@ -80,9 +80,7 @@ class TreeNode:
 def generated_pages(site: Site) -> list[GeneratedPage]:
     pages: list[GeneratedPage] = []
     for kind, section in SECTIONS.items():
-        pages += section_pages(
-            site, site.of_kind(kind), section, None, SECTION_TITLES[section]
-        )
+        pages += section_pages(site, site.of_kind(kind), section, None, SECTION_TITLES[section])
     for chapter in site.of_kind("chapter"):
         family = site.chapter_family(chapter.slug)
         for kind, section in SECTIONS.items():
@@ -129,22 +127,14 @@ def section_pages(
         for year in sorted(by_year, reverse=True)
     )
     first = urls.listing_url("section", owner=owner, section=section)
-    page_url = urls.listing_url(
-        "section_page", owner=owner, section=section, number="{number}"
-    )
+    page_url = urls.listing_url("section_page", owner=owner, section=section, number="{number}")
     pages = [
         GeneratedPage(url, "listing.html", title, listing, f"the {title} listing")
-        for url, listing in paginate(
-            site, ordered, first, page_url, title, links=year_links
-        )
+        for url, listing in paginate(site, ordered, first, page_url, title, links=year_links)
     ]
-    for (label, url), year in zip(
-        year_links, sorted(by_year, reverse=True), strict=True
-    ):
+    for (label, url), year in zip(year_links, sorted(by_year, reverse=True), strict=True):
         view = Listing(f"{title} — {label}", tuple(by_year[year]), links=year_links)
-        pages.append(
-            GeneratedPage(url, "listing.html", view.title, view, f"the {label} archive")
-        )
+        pages.append(GeneratedPage(url, "listing.html", view.title, view, f"the {label} archive"))
     return pages
 
 
@@ -157,26 +147,18 @@ def tag_pages(site: Site) -> list[GeneratedPage]:
     index = Listing(
         "Tags",
         (),
-        links=tuple(
-            (f"{tag} ({len(tagged[tag])})", tag_url(tag)) for tag in sorted(tagged)
-        ),
+        links=tuple((f"{tag} ({len(tagged[tag])})", tag_url(tag)) for tag in sorted(tagged)),
     )
     pages = [
-        GeneratedPage(
-            urls.listing_url("tags"), "listing.html", "Tags", index, "the tag index"
-        )
+        GeneratedPage(urls.listing_url("tags"), "listing.html", "Tags", index, "the tag index")
     ]
     for tag in sorted(tagged):
         first = tag_url(tag)
         page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
         title = f"Tagged “{tag}”"
-        for url, listing in paginate(
-            site, newest_first(tagged[tag]), first, page_url, title
-        ):
+        for url, listing in paginate(site, newest_first(tagged[tag]), first, page_url, title):
             pages.append(
-                GeneratedPage(
-                    url, "listing.html", title, listing, f"the tag page {tag!r}"
-                )
+                GeneratedPage(url, "listing.html", title, listing, f"the tag page {tag!r}")
             )
     return pages
 
@@ -234,20 +216,14 @@ def federation_tree(site: Site) -> tuple[TreeNode, ...]:
     """National chapters (and any without parent) at the top, their sub-chapters below."""
 
     def node(chapter: Item) -> TreeNode:
-        return TreeNode(
-            chapter, tuple(node(c) for c in site.sub_chapters(chapter.slug))
-        )
+        return TreeNode(chapter, tuple(node(c) for c in site.sub_chapters(chapter.slug)))
 
-    roots = [
-        c for c in site.of_kind("chapter") if c.field("parent") not in site.chapters
-    ]
+    roots = [c for c in site.of_kind("chapter") if c.field("parent") not in site.chapters]
     return tuple(node(c) for c in sorted(roots, key=lambda c: c.title))
 
 
 def about_page(site: Site) -> GeneratedPage:
-    statements = sorted(
-        site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title)
-    )
+    statements = sorted(site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title))
     view = Listing("About IOPS", tuple(statements))
     return GeneratedPage(
         urls.listing_url("about"), "about.html", view.title, view, "the About page"
@@ -258,9 +234,7 @@ def about_page(site: Site) -> GeneratedPage:
 
 
 def posts_by(site: Site, handle: str) -> list[Item]:
-    return newest_first(
-        [i for k in SECTIONS for i in site.of_kind(k) if i.author == handle]
-    )
+    return newest_first([i for k in SECTIONS for i in site.of_kind(k) if i.author == handle])
 
 
 def chapter_members(site: Site, handle: str) -> list[Item]:
@@ -279,9 +253,7 @@ def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:
     return newest_first(site.of_kind(kind))[: count or site.settings.home_size]
 
 
-_MARKUP = re.compile(
-    r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M
-)
+_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
