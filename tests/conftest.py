@@ -32,6 +32,9 @@ extra:
     language: en
     timezone: Europe/London
     page_size: 2
+nav:
+  - Home: index.md
+  - Blog: blog/index.md
 markdown_extensions:
   - footnotes
   - tables
