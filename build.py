@@ -60,11 +60,15 @@ def check(root: Path) -> None:
     if _report(plan.problems):
         sys.exit(1)
     elapsed = time.perf_counter() - started
-    click.echo(f"ok: {len(plan.site.items)} items, {len(plan.pages)} listing pages ({elapsed:.2f} s)")
+    click.echo(
+        f"ok: {len(plan.site.items)} items, {len(plan.pages)} listing pages ({elapsed:.2f} s)"
+    )
 
 
 @cli.command()
-@click.option("--site-dir", type=click.Path(path_type=Path), help="Where to write (default: site/).")
+@click.option(
+    "--site-dir", type=click.Path(path_type=Path), help="Where to write (default: site/)."
+)
 @click.pass_obj
 def build(root: Path, site_dir: Path | None) -> None:
     """Check, then build the site strictly; site/ is replaced only on success."""
@@ -121,6 +125,23 @@ def serve(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+
+
+@cli.command()
+@click.option("--posts", default=1000, show_default=True, help="Size of the synthetic site.")
+@click.option("--runs", default=3, show_default=True, help="Runs to take the median of.")
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the synthetic site (default: a temporary folder).",
+)
+def bench(posts: int, runs: int, workdir: Path | None) -> None:
+    """Time `check` on a generated site of N posts: wall and CPU time, peak memory."""
+    from benchmarks.measure import measure_check
+
+    with tempfile.TemporaryDirectory(prefix="iops-bench-") as scratch:
+        for line in measure_check(workdir or Path(scratch) / "site", posts, runs):
+            click.echo(line)
 
 
 if __name__ == "__main__":

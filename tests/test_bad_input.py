@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FixtureSite
+from iops.problems import Problem
+from iops.reader import read_source
 
 POST = "content/blog/2014-01-16-bad.md"
 
@@ -79,7 +81,8 @@ def test_duplicate_key_names_the_second_line(fixture_site: FixtureSite) -> None:
         """,
     )
     assert fixture_site.problems() == [
-        f"{POST}:4: title: the field is given twice — keep one of the two lines and delete the other"
+        f"{POST}:4: title: the field is given twice"
+        " — keep one of the two lines and delete the other"
     ]
 
 
@@ -131,8 +134,10 @@ def test_complete_items_are_valid(fixture_site: FixtureSite, kind: str) -> None:
 @pytest.mark.parametrize(("kind", "missing"), REQUIRED)
 def test_required_field_missing(fixture_site: FixtureSite, kind: str, missing: str) -> None:
     rel, fields = COMPLETE[kind]
-    fixture_site.write(rel, front_matter({k: v for k, v in fields.items() if k != missing}))
-    problem = only(fixture_site.problems(), f"{rel}:1: {missing}:")
+    rest = {k: v for k, v in fields.items() if k != missing}
+    fixture_site.write(rel, front_matter(rest))
+    # Reported on the first line of the front matter: the --- line when it is empty.
+    problem = only(fixture_site.problems(), f"{rel}:{2 if rest else 1}: {missing}:")
     assert f"the required field is missing (a {kind} needs it)" in problem
     assert f"add a line '{missing}: …'" in problem
 
@@ -228,7 +233,7 @@ def test_unknown_field_suggests_a_close_match(fixture_site: FixtureSite) -> None
     assert "a post has no field 'auther'" in problem
     assert "did you mean 'author'?" in problem
     # ...and the real field is still missing.
-    only(problems, f"{POST}:1: author: the required field is missing")
+    only(problems, f"{POST}:2: author: the required field is missing")
 
 
 def test_tags_given_as_a_string(fixture_site: FixtureSite) -> None:
@@ -319,6 +324,28 @@ def test_chapter_folder_without_index(fixture_site: FixtureSite) -> None:
     assert "chapters/paris/ has no index.md" in problem
 
 
+def test_broken_file_is_not_reported_as_missing(fixture_site: FixtureSite) -> None:
+    """One mistake in a chapter's index.md is one problem: its posts and members
+    are not told that the chapter does not exist."""
+    fixture_site.write(
+        "chapters/london/index.md",
+        "---\nname: IOPS London\nlevel: local\nfounded: 2013-13-01\nparent: uk\n---\n",
+    )
+    fixture_site.write(
+        "chapters/london/blog/2014-02-01-x.md",
+        "---\ntitle: X\ndate: 2014-02-01\nauthor: ada\n---\n",
+    )
+    fixture_site.write_bytes("content/members/cy.md", "---\nname: Cé\n---\n".encode("latin-1"))
+    fixture_site.write(
+        "content/blog/2014-02-01-y.md", "---\ntitle: Y\ndate: 2014-02-01\nauthor: cy\n---\n"
+    )
+    problems = fixture_site.problems()
+    assert [p.split(": ")[0] for p in problems] == [
+        "chapters/london/index.md:4",
+        "content/members/cy.md:2",
+    ]
+
+
 # --- URLs ---------------------------------------------------------------------
 
 
@@ -369,7 +396,7 @@ def test_alias_collides_with_a_listing(fixture_site: FixtureSite) -> None:
         X.
         """,
     )
-    problem = only(fixture_site.problems(), f"{rel}:5: aliases: ")
+    problem = only(fixture_site.problems(), f"{rel}:6: aliases: ")
     assert "an alias would be published at /blog/, as would the Blog listing" in problem
 
 
@@ -420,11 +447,15 @@ def test_billion_laughs_is_refused_quickly(fixture_site: FixtureSite) -> None:
     tracemalloc.start()
     started = time.perf_counter()
     try:
+        # In this process, whatever `check` does with many files: read it directly too.
+        read = read_source(fixture_site.root / POST, POST)
         problems = fixture_site.problems()
         elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    assert isinstance(read, Problem)
+    assert str(read) in problems
     problem = only(problems, f"{POST}:6: lol1: ")
     assert "anchors and aliases (& and *) are not allowed" in problem
     assert elapsed < 2

@@ -30,7 +30,8 @@ EXTRA = {
         "---\ntitle: From the future\ndate: 2030-01-01\nauthor: ada\n---\nLater.\n"
     ),
     "content/news/2014-09-30-minutes.md": (
-        "---\ntitle: Minutes\ndate: 2014-09-30\n---\nSee [the first post](../blog/2014-01-15-first.md).\n"
+        "---\ntitle: Minutes\ndate: 2014-09-30\n---\n"
+        "See [the first post](../blog/2014-01-15-first.md).\n"
     ),
     "content/about/mission.md": "---\ntitle: Mission\norder: 1\nstatus: interim\n---\nWhy.\n",
     "chapters/london/blog/2014-10-01-local.md": (

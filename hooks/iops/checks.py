@@ -39,20 +39,22 @@ class Claim:
     what: str
 
 
-def check_items(items: list[Item], settings: Settings) -> list[Problem]:
-    problems: list[Problem] = []
-    for check in (
-        _check_references,
-        _check_owners,
-        _check_federation,
-        _check_item_rules,
-    ):
+def check_items(
+    items: list[Item], settings: Settings, broken: Iterable[tuple[str, str]] = ()
+) -> list[Problem]:
+    """`broken` is the (kind, slug) of each file that has errors of its own and so
+    is not among `items`: it exists, so naming it is no error of another file."""
+    broken = set(broken)
+    problems: list[Problem] = [*_check_references(items, broken), *_check_owners(items, broken)]
+    for check in (_check_federation, _check_item_rules):
         problems.extend(check(items))
     return problems
 
 
-def _check_references(items: list[Item]) -> Iterable[Problem]:
+def _check_references(items: list[Item], broken: set[tuple[str, str]]) -> Iterable[Problem]:
     names: dict[str, set[str]] = defaultdict(set)
+    for kind, slug in broken:
+        names[kind].add(slug)
     for item in items:
         names[item.kind].add(item.slug)
     for item in items:
@@ -71,8 +73,9 @@ def _check_references(items: list[Item]) -> Iterable[Problem]:
                     )
 
 
-def _check_owners(items: list[Item]) -> Iterable[Problem]:
+def _check_owners(items: list[Item], broken: set[tuple[str, str]]) -> Iterable[Problem]:
     chapters = {i.slug for i in items if i.kind == "chapter"}
+    chapters |= {slug for kind, slug in broken if kind == "chapter"}
     for item in items:
         if item.owner and item.kind != "chapter" and item.owner not in chapters:
             yield Problem(

@@ -42,27 +42,14 @@ class Item:
     joining, a chapter's founding, a statement's adoption."""
     meta: FrontMatter
 
-    @property
-    def draft(self) -> bool:
-        return bool(self.meta.get("draft", False))
-
-    @property
-    def summary(self) -> str | None:
-        value = self.meta.get("summary")
-        return str(value) if value else None
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return tuple(self.meta.get("tags", ()))
-
-    @property
-    def author(self) -> str | None:
-        value = self.meta.get("author")
-        return str(value) if value else None
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return tuple(self.meta.get("aliases", ()))
+    draft: bool = False
+    """Held back from the public build (``draft: true``)."""
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    author: str | None = None
+    """A member handle."""
+    aliases: tuple[str, ...] = ()
+    """Old URL paths that redirect to the item."""
 
     def is_scheduled(self, now: dt.datetime) -> bool:
         """A post or news item dated in the future waits for its date."""
@@ -120,11 +107,26 @@ class Site:
     def is_held_back(self, item: Item) -> bool:
         return item.draft or item.is_scheduled(self.now)
 
+    @cached_property
+    def _children(self) -> dict[str, list[Item]]:
+        children: dict[str, list[Item]] = defaultdict(list)
+        for chapter in sorted(self.of_kind("chapter"), key=lambda c: (c.title, c.slug)):
+            children[chapter.field("parent") or ""].append(chapter)
+        return children
+
     def sub_chapters(self, handle: str) -> list[Item]:
-        return sorted(
-            (c for c in self.of_kind("chapter") if c.field("parent") == handle),
-            key=lambda c: c.title,
-        )
+        return self._children.get(handle, [])
+
+    @cached_property
+    def _owned(self) -> dict[tuple[str, str | None], list[Item]]:
+        owned: dict[tuple[str, str | None], list[Item]] = defaultdict(list)
+        for item in self.items:
+            owned[item.kind, item.owner].append(item)
+        return owned
+
+    def owned_by(self, kind: str, chapters: set[str]) -> list[Item]:
+        """Items of a kind whose folder is one of these chapters'."""
+        return [item for handle in sorted(chapters) for item in self._owned.get((kind, handle), [])]
 
     def chapter_family(self, handle: str) -> set[str]:
         """A chapter and every chapter below it in the federation."""

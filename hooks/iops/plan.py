@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import checks, views
@@ -10,7 +11,7 @@ from .loader import load_site
 from .model import Item, Site
 from .problems import Problem
 from .settings import Settings
-from .site_files import PageSource, page_sources
+from .site_files import PageSource, item_src_uri, page_sources
 
 
 @dataclass(frozen=True)
@@ -50,21 +51,25 @@ def plan_site(settings: Settings, now: dt.datetime, *, preview: bool = False) ->
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
-    problems = tuple(sorted({*loaded.problems, *collisions, *_shadowed_listings(sources)}))
+    shadowed = _shadowed_listings(every_item, sources)
+    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
     return Plan(site, pages, redirects, problems, sources)
 
 
-def _shadowed_listings(sources: tuple[PageSource, ...]) -> list[Problem]:
-    """An item named like a generated listing (content/about/index.md) would replace it."""
+def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:
+    """An item named like a generated listing (content/about/index.md) would replace it.
+
+    Drafts are checked too, so that publishing one later cannot break the build.
+    """
     generated = {s.src_uri for s in sources if s.item is None}
     return [
         Problem(
-            s.item.source,
+            item.source,
             None,
             "file",
-            f"this file has the name of the generated page {s.src_uri}",
+            f"this file has the name of the generated page {item_src_uri(item)}",
             "rename the file; the listing of its folder is made by the build",
         )
-        for s in sources
-        if s.item is not None and s.src_uri in generated
+        for item in items
+        if item_src_uri(item) in generated
     ]

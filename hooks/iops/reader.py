@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import frontmatter
 import yaml
@@ -21,8 +22,27 @@ from .problems import Problem
 MAX_FILE_BYTES = 1_000_000
 """A content file larger than this is refused (a post is a few KB)."""
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
+
+
+class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Composes without guessing types: every untagged scalar is text.
+
+    PyYAML's implicit resolver (in Python even under libyaml) is what turns
+    ``NO`` into a boolean; we never use its guess, so skip it. Explicit tags
+    (``!!python/object``) bypass `resolve` and still reach our check.
+    """
+
+    _DEFAULT_TAGS: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: _TAG + "str",
+        yaml.SequenceNode: _TAG + "seq",
+        yaml.MappingNode: _TAG + "map",
+    }
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return self._DEFAULT_TAGS[kind]
+
+
 _ALLOWED_TAGS = {
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
@@ -140,14 +160,19 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
     carries its line in the file.
     """
     try:
-        node = yaml.compose(front, Loader=_YAML_LOADER)
+        node = yaml.compose(front, Loader=_TextLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and ("quoted" in str(err.context) or "flow" in str(err.context)):
+            # An unclosed quote or bracket shows only further on: name the
+            # line where it opens.
+            mark = err.context_mark
         line = first_line + mark.line if mark else first_line
+        what = f"{err.problem} {err.context}" if err.problem and err.context else None
         raise _ReadError(
             line,
             "front matter",
-            f"invalid YAML: {err.problem or err.context}",
+            f"invalid YAML: {what or err.problem or err.context}",
             "check indentation and quote text that contains a colon, # or quotes",
         ) from None
     except yaml.YAMLError as err:

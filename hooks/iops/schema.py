@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from . import fields as f
@@ -101,8 +101,9 @@ SCHEMAS = {kind: {**fields, **_COMMON} for kind, fields in SCHEMAS.items()}
 class FrontMatter:
     """Front matter read by its kind's schema: typed values and their lines."""
 
-    values: MappingProxyType[str, Any]
-    lines: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    values: Mapping[str, Any]
+    """Read-only by convention; a plain dict so that workers can send it back."""
+    lines: Mapping[str, int] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
@@ -130,7 +131,7 @@ def validate(source: SourceFile, kind: str) -> tuple[FrontMatter, list[Problem]]
                 f"start the file with a --- line, the fields {required}, and another --- line",
             )
         )
-        return FrontMatter(MappingProxyType({})), problems
+        return FrontMatter({}), problems
 
     for name, value in entries.items():
         lines[name] = value.line
@@ -156,7 +157,7 @@ def validate(source: SourceFile, kind: str) -> tuple[FrontMatter, list[Problem]]
                     f"add a line '{name}: …' to the front matter",
                 )
             )
-    return FrontMatter(MappingProxyType(values), MappingProxyType(lines)), problems
+    return FrontMatter(values, lines), problems
 
 
 def _unknown_field(rel: str, line: int, name: str, kind: str, schema: dict[str, Field]) -> Problem:

@@ -67,11 +67,12 @@ class Location:
 
 def locate(rel: str) -> Location:
     """Kind, owner and slug of a Markdown file from its project-relative path."""
-    parts = PurePosixPath(rel).parts
-    slug = _DATE_PREFIX.sub("", PurePosixPath(rel).stem)
+    # Plain string operations: this runs for every file of every build.
+    parts = rel.split("/")
+    slug = _DATE_PREFIX.sub("", parts[-1].removesuffix(".md"))
     if parts[0] == CHAPTERS_DIR:
         chapter = parts[1]
-        if parts[2:] == ("index.md",):
+        if parts[2:] == ["index.md"]:
             return Location("chapter", chapter, chapter)
         section = parts[2] if len(parts) > 3 else ""
         if section in CHAPTER_SECTIONS:

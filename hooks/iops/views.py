@@ -84,7 +84,7 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
     for chapter in site.of_kind("chapter"):
         family = site.chapter_family(chapter.slug)
         for kind, section in SECTIONS.items():
-            items = [i for i in site.of_kind(kind) if i.owner in family]
+            items = site.owned_by(kind, family)
             title = f"{SECTION_TITLES[section]}: {chapter.title}"
             pages += section_pages(site, items, section, chapter.slug, title)
     pages += tag_pages(site)
@@ -245,8 +245,7 @@ def chapter_members(site: Site, handle: str) -> list[Item]:
 
 
 def chapter_items(site: Site, handle: str, kind: str) -> list[Item]:
-    family = site.chapter_family(handle)
-    return newest_first([i for i in site.of_kind(kind) if i.owner in family])
+    return newest_first(site.owned_by(kind, site.chapter_family(handle)))
 
 
 def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:

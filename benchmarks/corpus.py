@@ -1,0 +1,140 @@
+"""A deterministic synthetic site of any size, shaped like the real one.
+
+N posts (300–1,500 words, tags, some German, Greek and Japanese text), N/50
+chapters across the federation's levels, N/25 members, events and polls in
+proportion. The same N always gives the same files.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+_WORDS = [
+    "participation",
+    "solidarity",
+    "equity",
+    "diversity",
+    "self-management",
+    "ecology",
+    "council",
+    "workers",
+    "assembly",
+    "federation",
+    "chapter",
+    "vision",
+    "strategy",
+    "economy",
+    "planning",
+    "balanced",
+    "jobs",
+    "remuneration",
+    "effort",
+    "sacrifice",
+    "kinship",
+    "culture",
+    "polity",
+    "international",
+    "convention",
+    "members",
+    "proposal",
+    "discussion",
+    "meeting",
+    "organizing",
+]
+_FOREIGN = {
+    "de": ["Solidarität", "Gleichheit", "Vielfalt", "Selbstverwaltung", "Ökologie", "Versammlung"],
+    "el": ["αλληλεγγύη", "ισότητα", "ποικιλομορφία", "αυτοδιαχείριση", "οικολογία", "συνέλευση"],
+    "ja": ["連帯", "公平", "多様性", "自主管理", "生態系", "集会"],
+}
+_TAGS = [f"topic-{n}" for n in range(40)]
+_COUNTRIES = ["GB", "DE", "US", "AU", "IE", "AT", "TR", "ES", "GR", "JP"]
+_ZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "Australia/Melbourne"]
+
+
+def write_corpus(root: Path, posts: int, *, seed: int = 2012) -> None:
+    """Write a complete site (mkdocs.yml included) of `posts` posts under `root`."""
+    rng = random.Random(seed)
+    if root.exists():
+        shutil.rmtree(root)
+    repo = Path(__file__).resolve().parent.parent
+    (root / "content").mkdir(parents=True)
+    config = (repo / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("custom_dir: theme", f"custom_dir: {repo / 'theme'}")
+    config = config.replace("- hooks/mkdocs_adapter.py", f"- {repo / 'hooks/mkdocs_adapter.py'}")
+    config = config[: config.index("\nnav:")] + config[config.index("\nmarkdown_extensions:") :]
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    _write(root / "content/index.md", "---\ntitle: Home\n---\nA synthetic site.\n")
+    chapters = _write_chapters(root, max(3, posts // 50), rng)
+    members = _write_members(root, max(2, posts // 25), chapters, rng)
+    for n in range(posts):
+        _write_post(root, n, chapters, members, rng)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def _write_chapters(root: Path, count: int, rng: random.Random) -> list[str]:
+    national = max(1, count // 20)
+    regional = max(1, count // 5)
+    names: list[str] = []
+    for n in range(count):
+        level = "national" if n < national else "regional" if n < national + regional else "local"
+        parent = (
+            ""
+            if level == "national"
+            else names[rng.randrange(national if level == "regional" else national + regional)]
+        )
+        handle = f"chapter-{n}"
+        country = _COUNTRIES[n % len(_COUNTRIES)]
+        front = (
+            f"name: Chapter {n}\nlevel: {level}\nfounded: {2012 + n % 3}-0{1 + n % 9}-1{n % 10}\n"
+            f"country: {country}\ntimezone: {_ZONES[n % len(_ZONES)]}\n"
+            + (f"parent: {parent}\n" if parent else "")
+        )
+        _write(root / f"chapters/{handle}/index.md", f"---\n{front}---\n{_text(rng, 60)}\n")
+        names.append(handle)
+    return names
+
+
+def _write_members(root: Path, count: int, chapters: list[str], rng: random.Random) -> list[str]:
+    handles = []
+    for n in range(count):
+        handle = f"member-{n}"
+        chapter = rng.choice(chapters)
+        _write(
+            root / f"content/members/{handle}.md",
+            f"---\nname: Member {n}\nchapter: {chapter}\njoined: 2013-02-0{1 + n % 9}\n---\n"
+            f"{_text(rng, 50)}\n",
+        )
+        handles.append(handle)
+    return handles
+
+
+def _write_post(
+    root: Path, n: int, chapters: list[str], members: list[str], rng: random.Random
+) -> None:
+    year, month, day = 2012 + n % 14, 1 + n % 12, 1 + n % 28
+    lang = rng.choice(["en"] * 7 + list(_FOREIGN))
+    tags = ", ".join(sorted(rng.sample(_TAGS, rng.randint(1, 4))))
+    folder = f"chapters/{rng.choice(chapters)}/blog" if n % 3 == 0 else "content/blog"
+    kind = "news" if n % 5 == 0 else "blog"
+    folder = folder.replace("/blog", f"/{kind}")
+    front = (
+        f"title: Post number {n} on {rng.choice(_WORDS)}\ndate: {year}-{month:02}-{day:02}\n"
+        f"author: {rng.choice(members)}\ntags: [{tags}]\n"
+        + (f"lang: {lang}\n" if lang != "en" else "")
+    )
+    body = "\n\n".join(
+        [f"## {rng.choice(_WORDS).title()}"]
+        + [_text(rng, rng.randint(60, 250), lang) for _ in range(rng.randint(3, 6))]
+    )
+    _write(root / f"{folder}/{year}-{month:02}-{day:02}-post-{n}.md", f"---\n{front}---\n{body}\n")
+
+
+def _text(rng: random.Random, words: int, lang: str = "en") -> str:
+    vocabulary = _WORDS + _FOREIGN.get(lang, []) * 3
+    return " ".join(rng.choice(vocabulary) for _ in range(words)).capitalize() + "."

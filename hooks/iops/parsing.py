@@ -1,0 +1,79 @@
+"""Read and validate many content files, on every core when it pays.
+
+Parsing is pure per file, so a big tree is split between forked worker
+processes; results come back in the order of the input, so the output does
+not depend on how the work was split.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+from .problems import Problem
+from .reader import read_source
+from .schema import FrontMatter, validate
+
+PARALLEL_FROM = 2000
+"""Below this many files, starting workers costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file, read and validated by the schema of its kind."""
+
+    rel: str
+    path: Path
+    location: urls.Location
+    front: FrontMatter | None
+    """None when the file has errors of its own."""
+    body: str
+    problems: tuple[Problem, ...]
+
+
+def parse_file(root: Path, rel: str) -> Parsed:
+    return _assemble(root, rel, _parse_plain(root, rel))
+
+
+# What a worker sends back for one file: plain values, cheap to pickle.
+_Plain = tuple[dict[str, object] | None, dict[str, int], str, tuple[Problem, ...]]
+
+
+def _parse_plain(root: Path, rel: str) -> _Plain:
+    source = read_source(root / rel, rel)
+    if isinstance(source, Problem):
+        return None, {}, "", (source,)
+    front, problems = validate(source, urls.locate(rel).kind)
+    ok = not any(p.is_error for p in problems)
+    return (dict(front.values) if ok else None), dict(front.lines), source.body, tuple(problems)
+
+
+def _assemble(root: Path, rel: str, plain: _Plain) -> Parsed:
+    values, lines, body, problems = plain
+    front = FrontMatter(values, lines) if values is not None else None
+    return Parsed(rel, root / rel, urls.locate(rel), front, body, problems)
+
+
+def _parse_chunk(root: Path, rels: list[str]) -> list[_Plain]:
+    return [_parse_plain(root, rel) for rel in rels]
+
+
+def parse_files(root: Path, rels: list[str]) -> list[Parsed]:
+    """Parse every file, in the order given."""
+    workers = min(os.cpu_count() or 1, 8)
+    # Forking a process that runs other threads (MkDocs' live-reload server)
+    # can copy a held lock into the child: stay serial there.
+    if len(rels) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        return [parse_file(root, rel) for rel in rels]
+    size = -(-len(rels) // (workers * 4))
+    chunks = [rels[start : start + size] for start in range(0, len(rels), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = pool.map(_parse_chunk, [root] * len(chunks), chunks)
+        plain = [result for chunk in results for result in chunk]
+    return [_assemble(root, rel, result) for rel, result in zip(rels, plain, strict=True)]
