@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -42,9 +43,16 @@ def _report(problems: Iterable[Problem]) -> int:
     default=ROOT,
     help="The project folder (holds mkdocs.yml, content/ and chapters/).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Also show MkDocs' progress messages.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path) -> None:
+def cli(ctx: click.Context, root: Path, verbose: bool) -> None:
     """Check, build and preview the IOPS site."""
+    # MkDocs reports broken links and the like through logging: show them.
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
     ctx.obj = root.resolve()
 
 
@@ -124,6 +132,7 @@ def serve(root: Path, dev_addr: str) -> None:
     """Preview the site live; drafts and scheduled posts are shown, marked."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    logging.getLogger().setLevel(logging.INFO)  # say where it serves, and each rebuild
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
 
 

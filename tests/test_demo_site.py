@@ -1,0 +1,70 @@
+"""The demo site in content/ and chapters/: valid, complete, and built strictly."""
+
+from __future__ import annotations
+
+import collections
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOW, REPO, FixtureSite
+from html_resources import external_loads
+from iops.plan import Plan, plan_site
+from iops.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def demo() -> Plan:
+    return plan_site(load_settings(REPO), NOW)
+
+
+def test_demo_content_has_no_problems(demo: Plan) -> None:
+    assert [str(p) for p in demo.problems] == []
+
+
+def test_demo_content_covers_what_the_site_must_carry(demo: Plan) -> None:
+    site = demo.site
+    counts = collections.Counter(item.kind for item in site.items)
+    assert counts["member"] >= 15 and counts["chapter"] >= 10
+    assert counts["post"] >= 40 and counts["news"] >= 10
+    assert {"mission", "vision", "structure-and-programme", "core-values"} <= {
+        s.slug for s in site.of_kind("statement")
+    }
+    assert "security/" in site.by_url
+    chapters = site.of_kind("chapter")
+    assert {c.field("level") for c in chapters} == {"national", "regional", "local"}
+    assert len({c.field("country") for c in chapters}) >= 5
+    languages = collections.Counter(p.lang for p in site.of_kind("post"))
+    assert languages["de"] >= 1 and languages["es"] >= 1
+
+
+def test_every_main_listing_has_at_least_two_pages(demo: Plan) -> None:
+    urls = {page.url for page in demo.pages}
+    for listing in ("blog", "news", "members"):
+        assert f"{listing}/page/2/" in urls, listing
+
+
+def test_demo_site_builds_strictly_without_third_party_loads(tmp_path: Path) -> None:
+    site = FixtureSite(tmp_path / "demo")
+    shutil.copytree(REPO, site.root, ignore=shutil.ignore_patterns(".venv", "site", ".git"))
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    built = site.root / "site"
+    assert (built / "blog/page/5/index.html").exists()
+    assert external_loads(built) == {}
+
+
+def test_a_failing_mkdocs_build_leaves_the_last_site_alone(fixture_site: FixtureSite) -> None:
+    assert fixture_site.run("build").returncode == 0
+    before = {p: p.read_bytes() for p in (fixture_site.root / "site").rglob("*") if p.is_file()}
+    # Valid front matter, so `check` passes; the broken link fails MkDocs' strict build.
+    fixture_site.write(
+        "content/blog/2014-02-01-link.md",
+        "---\ntitle: Link\ndate: 2014-02-01\nauthor: ada\n---\nSee [gone](missing.md).\n",
+    )
+    result = fixture_site.run("build")
+    assert result.returncode == 1
+    assert "missing.md" in result.stderr and "left as it was" in result.stderr
+    after = {p: p.read_bytes() for p in (fixture_site.root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(fixture_site.root.glob(".site-*"))
