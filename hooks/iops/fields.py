@@ -47,22 +47,25 @@ def text(value: Value) -> str:
     return scalar.text.strip()
 
 
-def date(value: Value) -> dt.date:
-    scalar = _scalar(value, "write a date as YYYY-MM-DD")
-    if not _DATE.match(scalar.text):
-        raise FieldError(
-            f"{scalar.text!r} is not a date",
-            "write the date as YYYY-MM-DD, e.g. 2014-01-15",
-            scalar.line,
-        )
+def _iso(
+    scalar: Scalar, shape: re.Pattern[str], parse: Callable[[str], Any], what: str, form: str
+) -> Any:
+    """Read an ISO date or time: first its shape, then whether it exists."""
+    if not shape.match(scalar.text):
+        raise FieldError(f"{scalar.text!r} is not a {what}", f"write it as {form}", scalar.line)
     try:
-        return dt.date.fromisoformat(scalar.text)
+        return parse(scalar.text)
     except ValueError as err:
         raise FieldError(
-            f"{scalar.text!r} is not a real date ({err})",
-            "check the month (01-12) and the day of the month",
+            f"{scalar.text!r} is not a real {what} ({err})",
+            "check the month (01-12), the day of the month and any hour (00-23) and minutes",
             scalar.line,
         ) from None
+
+
+def date(value: Value) -> dt.date:
+    scalar = _scalar(value, "write a date as YYYY-MM-DD")
+    return _iso(scalar, _DATE, dt.date.fromisoformat, "date", "YYYY-MM-DD, e.g. 2014-01-15")
 
 
 def local_datetime(value: Value) -> dt.datetime:
@@ -70,20 +73,8 @@ def local_datetime(value: Value) -> dt.datetime:
     scalar = _scalar(value, "write a time as YYYY-MM-DDTHH:MM")
     if _DATE.match(scalar.text):
         return dt.datetime.combine(date(value), dt.time())
-    if not _DATETIME.match(scalar.text):
-        raise FieldError(
-            f"{scalar.text!r} is not a date and time",
-            "write it as YYYY-MM-DDTHH:MM, e.g. 2014-11-25T18:30, in the local time",
-            scalar.line,
-        )
-    try:
-        return dt.datetime.fromisoformat(scalar.text)
-    except ValueError as err:
-        raise FieldError(
-            f"{scalar.text!r} is not a real date and time ({err})",
-            "check the month, day, hour (00-23) and minutes",
-            scalar.line,
-        ) from None
+    form = "YYYY-MM-DDTHH:MM, e.g. 2014-11-25T18:30, in the local time"
+    return _iso(scalar, _DATETIME, dt.datetime.fromisoformat, "date and time", form)
 
 
 def boolean(value: Value) -> bool:
