@@ -57,6 +57,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         file.dest_uri = source.dest_path
         files.append(file)
+    assert _state.plan is not None  # set by on_config
+    for output in _state.plan.outputs:
+        files.append(File.generated(config, output.path, content=output.content))
     for src_uri, abs_path in templating.chapter_assets(
         Path(config.config_file_path).resolve().parent
     ):

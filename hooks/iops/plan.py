@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import checks, views
 from .loader import load_site
 from .model import Item, Site
+from .outputs import Output
 from .problems import Problem
 from .settings import Settings
 from .site_files import PageSource, item_src_uri, page_sources
@@ -30,6 +31,8 @@ class Plan:
     problems: tuple[Problem, ...]
     sources: tuple[PageSource, ...]
     """Every page to write, items, listings and redirects alike."""
+    outputs: tuple[Output, ...] = ()
+    """Every other file to write: calendars, poll results, OPML."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -48,12 +51,14 @@ def plan_site(settings: Settings, now: dt.datetime, *, preview: bool = False) ->
     )
     # Drafts claim their URLs too: publishing one later must not collide.
     every_item = {i.source: i for i in (*site.items, *site.held_back)}.values()
+    outputs = tuple(output for module in views.KIND_MODULES for output in module.outputs(site))
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
+    generated += [checks.Claim(o.path, "", None, "url", o.what) for o in outputs]
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
     problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
-    return Plan(site, pages, redirects, problems, sources)
+    return Plan(site, pages, redirects, problems, sources, outputs)
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

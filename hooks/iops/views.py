@@ -9,59 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import urls
+from . import events, polls, projects, urls
 from .dates import country_name
+from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
 
 SECTIONS = {"post": "blog", "news": "news"}
+KIND_MODULES = (events, polls, projects)
+"""Each renders one kind: its `pages`, its part of any page's `context`, its `outputs`."""
 SECTION_TITLES = {"blog": "Blog", "news": "News"}
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where one page of a listing stands among its pages."""
-
-    number: int
-    """1-based."""
-    page_urls: tuple[str, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.page_urls)
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.page_urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.page_urls[self.number] if self.number < self.count else None
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a list of items."""
-
-    title: str
-    items: tuple[Item, ...]
-    pager: Pager | None = None
-    intro: str | None = None
-    links: tuple[tuple[str, str], ...] = ()
-    """(label, url) pairs shown above the list: years, sub-listings."""
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    url: str
-    template: str
-    title: str
-    view: Any
-    what: str = "a generated page"
-    """How collisions name it."""
 
 
 @dataclass(frozen=True)
@@ -91,26 +51,9 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
     pages += member_pages(site)
     pages += chapter_directory(site)
     pages.append(about_page(site))
+    for module in KIND_MODULES:
+        pages += module.pages(site)
     return pages
-
-
-def paginate(
-    site: Site,
-    items: Sequence[Item],
-    first_url: str,
-    page_url: str,
-    title: str,
-    **extra: Any,
-) -> Iterator[tuple[str, Listing]]:
-    """Split items into pages: first_url, then page_url.format(number=2…)."""
-    size = site.settings.page_size
-    count = max(1, -(-len(items) // size))
-    page_urls = tuple(
-        first_url if n == 1 else page_url.format(number=n) for n in range(1, count + 1)
-    )
-    for number, url in enumerate(page_urls, start=1):
-        chunk = tuple(items[(number - 1) * size : number * size])
-        yield url, Listing(title, chunk, Pager(number, page_urls), **extra)
 
 
 def section_pages(
@@ -293,6 +236,8 @@ def related(site: Site, item: Item) -> dict[str, Any]:
         extra["news_url"] = urls.listing_url("section", owner=item.slug, section="news")
     elif item.url == "":
         extra.update(home(site))
+    for module in KIND_MODULES:
+        extra.update(module.context(site, item))
     return extra
 
 
