@@ -26,6 +26,8 @@ class _State:
         self.preview = False
         self.plan: Plan | None = None
         self.sources: dict[str, PageSource] = {}
+        self.html_by_source: dict[str, str] = {}
+        """Each item's rendered HTML, for the feeds."""
 
 
 _state = _State()
@@ -44,6 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("\n".join(str(p) for p in plan.errors))
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
+    _state.html_by_source = {}
     return config
 
 
@@ -73,6 +76,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return source.markdown
 
 
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    item = _state.sources[page.file.src_uri].item
+    if item is not None:
+        _state.html_by_source[item.source] = html
+    return html
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
@@ -89,3 +99,11 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return templating.set_page_language(output, _state.sources[page.file.src_uri].lang)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    assert _state.plan is not None  # set by on_config
+    for path, content in templating.feed_files(_state.plan, _state.html_by_source):
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)

@@ -120,6 +120,10 @@ def _check_federation(items: list[Item]) -> Iterable[Problem]:
 
 
 def _event_rules(item: Item) -> Iterable[Problem]:
+    # The rule about clocks lives with events; imported here so that this
+    # module's own imports stay within the content model.
+    from .events import CLOCK_PROBLEMS, clock_change
+
     end = item.field("end")
     if end is not None and end <= item.field("start"):
         yield Problem(
@@ -129,9 +133,23 @@ def _event_rules(item: Item) -> Iterable[Problem]:
             "the event ends before it starts",
             "check the date and time of end and start",
         )
+    assert item.when is not None and item.when.tzinfo is not None  # `start` is required
+    zone = item.when.tzinfo
+    for name in ("start", "end"):
+        local = item.field(name)
+        change = clock_change(local, zone) if local is not None else None
+        if change:
+            message, hint = CLOCK_PROBLEMS[change]
+            text = f"{local:%Y-%m-%d %H:%M} {message.format(zone=zone)}"
+            yield Problem(item.source, item.meta.line(name), name, text, hint)
 
 
 def _poll_rules(item: Item) -> Iterable[Problem]:
+    """What the schema cannot see: dates in order, counts that can be counts.
+
+    Options live inside `questions`, whose line is the nearest the reader keeps;
+    each problem names the question and the option so that they can be found.
+    """
     if item.field("closes") < item.field("opens"):
         yield Problem(
             item.source,
@@ -140,24 +158,47 @@ def _poll_rules(item: Item) -> Iterable[Problem]:
             "the poll closes before it opens",
             "make closes the same day as opens or later",
         )
-    for question in item.field("questions"):
+    voters = item.field("voters")
+    if voters is not None and voters < 0:
+        yield Problem(
+            item.source,
+            item.meta.line("voters"),
+            "voters",
+            f"the number of voters is negative ({voters})",
+            "voters is how many people took part: 0 or more, or leave it out",
+        )
+    line = item.meta.line("questions")
+    if not item.field("questions"):
+        yield Problem(
+            item.source, line, "questions", "the poll has no questions", "add at least one"
+        )
+    for number, question in enumerate(item.field("questions"), start=1):
+        where = f"question {number} ({question['question']!r})"
         labels = [option["label"] for option in question["options"]]
-        repeated = sorted({label for label in labels if labels.count(label) > 1})
-        if repeated:
+        if not labels:
             yield Problem(
                 item.source,
-                item.meta.line("questions"),
+                line,
                 "questions",
-                f"the option {repeated[0]!r} is given twice in {question['question']!r}",
+                f"{where} has no options",
+                "give it an options list with a label and votes for each answer",
+            )
+        for label in sorted({label for label in labels if labels.count(label) > 1}):
+            yield Problem(
+                item.source,
+                line,
+                "questions",
+                f"the option {label!r} is given twice in {where}",
                 "give each option once and add up its votes",
             )
         for option in question["options"]:
             if option["votes"] < 0:
                 yield Problem(
                     item.source,
-                    item.meta.line("questions"),
+                    line,
                     "questions",
-                    f"the option {option['label']!r} has negative votes ({option['votes']})",
+                    f"the option {option['label']!r} of {where} has negative votes "
+                    f"({option['votes']})",
                     "votes are a count: 0 or more",
                 )
 

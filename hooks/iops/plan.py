@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import checks, views
+from . import checks, subscriptions, views
+from .feeds import FORMATS, Feed, plan_feeds
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -33,6 +34,12 @@ class Plan:
     """Every page to write, items, listings and redirects alike."""
     outputs: tuple[Output, ...] = ()
     """Every other file to write: calendars, poll results, OPML."""
+    feeds: tuple[Feed, ...] = ()
+    """Written after the pages, from their HTML."""
+
+    def feeds_of(self, page_url: str) -> list[Feed]:
+        """The site-wide feed, and the page's own feed if it has one."""
+        return [f for f in self.feeds if f.page_url in ("", page_url)]
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -51,14 +58,35 @@ def plan_site(settings: Settings, now: dt.datetime, *, preview: bool = False) ->
     )
     # Drafts claim their URLs too: publishing one later must not collide.
     every_item = {i.source: i for i in (*site.items, *site.held_back)}.values()
-    outputs = tuple(output for module in views.KIND_MODULES for output in module.outputs(site))
+    outputs = [output for module in views.KIND_MODULES for output in module.outputs(site)]
+    feeds = plan_feeds(site)
+    listing = subscriptions.subscriptions(feeds, _calendars(site, outputs), settings)
+    pages = (*pages, subscriptions.feeds_page(listing))
+    outputs.append(subscriptions.opml(listing, settings))
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
     generated += [checks.Claim(o.path, "", None, "url", o.what) for o in outputs]
+    generated += [
+        checks.Claim(f.path(fmt), "", None, "url", f"the {fmt} feed {f.title!r}")
+        for f in feeds
+        for fmt in FORMATS
+    ]
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
     problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
-    return Plan(site, pages, redirects, problems, sources, outputs)
+    return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
+
+
+def _calendars(site: Site, outputs: list[Output]) -> list[tuple[str, str, str]]:
+    """The subscribable calendars among the outputs: the site's and each chapter's."""
+    found = []
+    for output in outputs:
+        if output.path.endswith("events/calendar.ics"):
+            page_url = output.path.removesuffix("calendar.ics")
+            owner = site.by_url.get(page_url.removesuffix("events/"))
+            title = f"{owner.title}: events" if owner else f"{site.settings.site_name}: events"
+            found.append((title, page_url, output.path))
+    return found
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

@@ -18,6 +18,7 @@ class Settings:
     """The project folder: it holds content/, chapters/ and mkdocs.yml."""
     site_url: str
     """Absolute URL of the published site, ending in '/'."""
+    site_name: str = "IOPS"
     language: str = "en"
     """The language of an item without `lang`."""
     timezone: str = "UTC"
@@ -47,7 +48,8 @@ def load_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
 def settings_from_config(root: Path, config: dict[str, Any]) -> Settings:
     options = dict((config.get("extra") or {}).get("iops") or {})
     site_url = str(config.get("site_url") or "http://localhost:8000/")
-    return Settings(root=root, site_url=site_url.rstrip("/") + "/", **options)
+    site_name = str(config.get("site_name") or "IOPS")
+    return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
 
 
 def build_time() -> dt.datetime:

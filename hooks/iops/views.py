@@ -81,25 +81,31 @@ def section_pages(
     return pages
 
 
-def tag_pages(site: Site) -> list[GeneratedPage]:
-    tagged: dict[str, list[Item]] = defaultdict(list)
+def tagged(site: Site) -> dict[str, list[Item]]:
+    """Posts and news by tag, tags in alphabetical order."""
+    by_tag: dict[str, list[Item]] = defaultdict(list)
     for kind in SECTIONS:
         for item in site.of_kind(kind):
             for tag in item.tags:
-                tagged[tag].append(item)
+                by_tag[tag].append(item)
+    return {tag: by_tag[tag] for tag in sorted(by_tag)}
+
+
+def tag_pages(site: Site) -> list[GeneratedPage]:
+    tagged_items = tagged(site)
     index = Listing(
         "Tags",
         (),
-        links=tuple((f"{tag} ({len(tagged[tag])})", tag_url(tag)) for tag in sorted(tagged)),
+        links=tuple((f"{tag} ({len(items)})", tag_url(tag)) for tag, items in tagged_items.items()),
     )
     pages = [
         GeneratedPage(urls.listing_url("tags"), "listing.html", "Tags", index, "the tag index")
     ]
-    for tag in sorted(tagged):
+    for tag, items in tagged_items.items():
         first = tag_url(tag)
         page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
         title = f"Tagged “{tag}”"
-        for url, listing in paginate(site, newest_first(tagged[tag]), first, page_url, title):
+        for url, listing in paginate(site, newest_first(items), first, page_url, title):
             pages.append(
                 GeneratedPage(url, "listing.html", title, listing, f"the tag page {tag!r}")
             )
@@ -185,6 +191,12 @@ def chapter_members(site: Site, handle: str) -> list[Item]:
         (m for m in site.of_kind("member") if m.field("chapter") == handle),
         key=lambda m: m.title,
     )
+
+
+def chapter_posts(site: Site, handle: str) -> list[Item]:
+    """Blog posts and news of a chapter and the chapters below it."""
+    family = site.chapter_family(handle)
+    return newest_first([*site.owned_by("post", family), *site.owned_by("news", family)])
 
 
 def chapter_items(site: Site, handle: str, kind: str) -> list[Item]:

@@ -1,0 +1,150 @@
+"""RSS 2.0 and Atom feeds: which feeds exist, and their bytes (feedgen).
+
+`plan_feeds(site)` decides the feeds from the model alone; `render_feed`
+needs each item's rendered HTML, which only exists once MkDocs has converted
+the Markdown, so the adapter calls it after the pages are built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+
+from . import views
+from .model import Item, Site, newest_first
+
+FEED_SIZE = 50
+"""Feeds carry the newest items only: readers keep what they have seen."""
+FORMATS = {"rss": "rss.xml", "atom": "atom.xml"}
+"""Each feed in both formats, as files beside the page it mirrors."""
+GENERATOR = "IOPS site (python-feedgen)"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: the items of one page of the site, newest first."""
+
+    title: str
+    page_url: str
+    """The site page the feed mirrors (its channel link); feeds sit beside it."""
+    items: tuple[Item, ...]
+    lang: str
+
+    def path(self, fmt: str) -> str:
+        return self.page_url + FORMATS[fmt]
+
+
+def _posts(site: Site) -> list[Item]:
+    return [*site.of_kind("post"), *site.of_kind("news")]
+
+
+# The families of feeds: (title, page URL, items) for each feed of the family.
+FeedRows = Callable[[Site], Iterable[tuple[str, str, list[Item]]]]
+FEED_FAMILIES: tuple[FeedRows, ...] = (
+    lambda site: [("Everything", "", _posts(site))],
+    lambda site: [("Blog", "blog/", site.of_kind("post"))],
+    lambda site: [("News", "news/", site.of_kind("news"))],
+    lambda site: (
+        (chapter.title, chapter.url, views.chapter_posts(site, chapter.slug))
+        for chapter in site.of_kind("chapter")
+    ),
+    lambda site: (
+        (f"Tagged “{tag}”", views.tag_url(tag), items) for tag, items in views.tagged(site).items()
+    ),
+    lambda site: (
+        (member.title, member.url, views.posts_by(site, member.slug))
+        for member in site.of_kind("member")
+    ),
+)
+
+
+def plan_feeds(site: Site) -> list[Feed]:
+    """Every feed of the site; a page with nothing to feed gets none."""
+    name = site.settings.site_name
+    return [
+        Feed(
+            f"{name}: {title}", url, tuple(newest_first(items)[:FEED_SIZE]), site.settings.language
+        )
+        for family in FEED_FAMILIES
+        for title, url, items in family(site)
+        if items
+    ]
+
+
+def entry_id(site_url: str, item: Item) -> str:
+    """An id that survives edits, rebuilds and reordering: from the source path.
+
+    Not the URL: a post's URL holds its year, which a corrected date changes.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, site_url + item.source).urn
+
+
+def clean_text(text: str) -> str:
+    """XML 1.0 forbids control characters; a pasted title may carry some."""
+    return _CONTROL.sub("", text)
+
+
+def absolute_html(html: str, page_url: str) -> str:
+    """Make every link and image in `html` absolute, as feed readers need."""
+    if not html.strip():
+        return ""
+    fragment = lxml.html.fragment_fromstring(clean_text(html), create_parent="div")
+    fragment.make_links_absolute(page_url, resolve_base_href=False)
+    inner = (fragment.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment
+    )
+    return inner
+
+
+def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, str]) -> bytes:
+    """The feed in `fmt` ("rss" or "atom"); dates all come from the content."""
+    base = site.settings.site_url
+    generator = FeedGenerator()
+    generator.id(urljoin(base, feed.page_url))
+    generator.title(clean_text(feed.title))
+    generator.link(href=urljoin(base, feed.page_url), rel="alternate")
+    generator.link(href=urljoin(base, feed.path(fmt)), rel="self")
+    generator.description(clean_text(feed.title))
+    generator.language(feed.lang)
+    generator.generator(GENERATOR)
+    newest = feed.items[0].when if feed.items and feed.items[0].when else _EPOCH
+    generator.updated(newest)
+    generator.lastBuildDate(newest)
+    for item in feed.items:
+        _add_entry(generator, item, site, html_by_source.get(item.source, ""))
+    if fmt == "atom":
+        return bytes(generator.atom_str(pretty=True))
+    return bytes(generator.rss_str(pretty=True))
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _add_entry(generator: FeedGenerator, item: Item, site: Site, html: str) -> None:
+    page_url = urljoin(site.settings.site_url, item.url)
+    entry = generator.add_entry(order="append")
+    entry.id(entry_id(site.settings.site_url, item))
+    entry.guid(entry_id(site.settings.site_url, item), permalink=False)
+    entry.title(clean_text(item.title) or "(untitled)")
+    entry.link(href=page_url)
+    when = item.when or _EPOCH
+    entry.published(when)
+    entry.updated(when)
+    author = site.members.get(item.author or "")
+    if author is not None:
+        entry.author(name=clean_text(author.title), uri=urljoin(site.settings.site_url, author.url))
+    for tag in item.tags:
+        entry.category(term=tag)
+    entry.summary(clean_text(views.excerpt(item)) or clean_text(item.title))
+    content = absolute_html(html, page_url)
+    if content:
+        entry.content(content, type="html")

@@ -1,0 +1,177 @@
+"""RSS and Atom feeds: accepted by a real feed parser, stable, complete."""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import NOW, FixtureSite
+from iops import feeds
+
+EXTRA = {
+    "content/blog/2014-03-01-pictures.md": (
+        "---\ntitle: Pictures\ndate: 2014-03-01\nauthor: bo\ntags: [vision]\n---\n"
+        "![A banner](../img/banner.png) and [the first post](2014-01-15-first.md).\n"
+    ),
+    "content/news/2014-04-01-minutes.md": "---\ntitle: Minutes\ndate: 2014-04-01\n---\nNotes.\n",
+    "chapters/london/blog/2014-05-01-local.md": (
+        "---\ntitle: Local\ndate: 2014-05-01\nauthor: ada\n---\nFrom London.\n"
+    ),
+}
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000185d114090000000049454e44ae426082"
+)
+
+
+def _write(site: FixtureSite) -> None:
+    for rel, text in EXTRA.items():
+        site.write(rel, text)
+    site.write_bytes("content/img/banner.png", PNG)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import BASE_FILES, MKDOCS_YML, REPO
+
+    site = FixtureSite(tmp_path_factory.mktemp("feeds") / "src")
+    site.write("mkdocs.yml", MKDOCS_YML.format(repo=REPO))
+    for rel, text in BASE_FILES.items():
+        site.write(rel, text)
+    _write(site)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    return site.root / "site"
+
+
+def all_feeds(built: Path) -> list[Path]:
+    return sorted([*built.rglob("rss.xml"), *built.rglob("atom.xml")])
+
+
+def test_every_feed_parses_without_errors(built: Path) -> None:
+    paths = all_feeds(built)
+    # everything, blog, news, 2 chapters (UK rolls up London), 1 tag... in two formats
+    assert len(paths) >= 2 * 7
+    for path in paths:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.entries, path
+        expected = "atom10" if path.name == "atom.xml" else "rss20"
+        assert parsed.version == expected
+
+
+def test_feed_links_ids_dates_and_content(built: Path) -> None:
+    atom = feedparser.parse((built / "blog/atom.xml").read_bytes())
+    assert atom.feed.link == "https://example.org/blog/"
+    self_links = [link.href for link in atom.feed.links if link.rel == "self"]
+    assert self_links == ["https://example.org/blog/atom.xml"]
+    assert [e.title for e in atom.entries] == ["Local", "Pictures", "First post"]
+    pictures = atom.entries[1]
+    assert pictures.link == "https://example.org/blog/2014/pictures/"
+    assert pictures.id.startswith("urn:uuid:")
+    assert pictures.published == "2014-03-01T00:00:00+00:00"
+    assert atom.feed.updated == "2014-05-01T00:00:00+01:00"
+    html = pictures.content[0].value
+    assert 'src="https://example.org/img/banner.png"' in html
+    assert 'href="https://example.org/blog/2014/first/"' in html
+    assert pictures.author == "Bo Example"
+    rss = feedparser.parse((built / "blog/rss.xml").read_bytes())
+    assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
+    assert "banner.png" in rss.entries[1].content[0].value
+
+
+def test_chapter_feeds_roll_up_and_tag_and_member_feeds_exist(built: Path) -> None:
+    uk = feedparser.parse((built / "chapters/uk/atom.xml").read_bytes())
+    assert [e.title for e in uk.entries] == ["Local"]
+    vision = feedparser.parse((built / "tags/vision/rss.xml").read_bytes())
+    assert {e.title for e in vision.entries} == {"Pictures", "First post"}
+    bo = feedparser.parse((built / "members/bo/atom.xml").read_bytes())
+    assert [e.title for e in bo.entries] == ["Pictures"]
+    everything = feedparser.parse((built / "atom.xml").read_bytes())
+    assert len(everything.entries) == 4 and "Minutes" in {e.title for e in everything.entries}
+
+
+def test_pages_link_their_feeds(built: Path) -> None:
+    home = (built / "index.html").read_text("utf-8")
+    assert (
+        'type="application/atom+xml" title="Test site: Everything (Atom)" href="atom.xml"' in home
+    )
+    chapter = (built / "chapters/london/index.html").read_text("utf-8")
+    assert 'href="../../atom.xml"' in chapter and 'href="atom.xml"' in chapter
+    member = (built / "members/ada/index.html").read_text("utf-8")
+    assert 'title="Test site: Ada Example (RSS)" href="rss.xml"' in member
+
+
+def test_feeds_page_and_opml_list_every_feed(built: Path) -> None:
+    opml = ET.parse(built / "feeds.opml").getroot()
+    listed = {o.get("xmlUrl") for o in opml.iter("outline") if o.get("type") == "rss"}
+    # One entry per feed, in its Atom form.
+    atom = [p.relative_to(built).as_posix() for p in all_feeds(built) if p.name == "atom.xml"]
+    assert listed == {f"https://example.org/{path}" for path in atom}
+    page = (built / "feeds/index.html").read_text("utf-8")
+    assert page.count(">RSS</a>") == len(listed)
+
+
+def _rendered(site: FixtureSite, body_html: str = "<p>x</p>") -> dict[str, bytes]:
+    plan = site.plan()
+    html = {item.source: body_html for item in plan.site.items}
+    return {
+        feed.path(fmt): feeds.render_feed(feed, fmt, plan.site, html)
+        for feed in plan.feeds
+        for fmt in feeds.FORMATS
+    }
+
+
+def _ids(rendered: dict[str, bytes]) -> dict[str, list[str]]:
+    return {path: [e.id for e in feedparser.parse(data).entries] for path, data in rendered.items()}
+
+
+def test_ids_survive_edits_rebuilds_and_file_order(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    _write(fixture_site)
+    first = _rendered(fixture_site)
+    assert _rendered(fixture_site) == first  # a rebuild: the same bytes
+    fixture_site.write(
+        "content/blog/2014-03-01-pictures.md",
+        EXTRA["content/blog/2014-03-01-pictures.md"] + "More.\n",
+    )
+    assert _ids(_rendered(fixture_site, "<p>edited</p>")) == _ids(first)
+    # The same files created in the opposite order.
+    other = FixtureSite(tmp_path / "other")
+    files = sorted(p for p in fixture_site.root.rglob("*") if p.is_file())
+    for path in reversed(files):
+        other.write_bytes(path.relative_to(fixture_site.root).as_posix(), path.read_bytes())
+    assert _ids(_rendered(other)) == _ids(first)
+
+
+def test_feed_dates_come_from_content_not_the_clock(fixture_site: FixtureSite) -> None:
+    plan_then = fixture_site.plan(NOW)
+    plan_later = fixture_site.plan(NOW.replace(year=2030))
+    feed_then = {f.page_url: f for f in plan_then.feeds}[""]
+    feed_later = {f.page_url: f for f in plan_later.feeds}[""]
+    for fmt in feeds.FORMATS:
+        assert feeds.render_feed(feed_then, fmt, plan_then.site, {}) == feeds.render_feed(
+            feed_later, fmt, plan_later.site, {}
+        )
+
+
+def test_control_characters_and_empty_titles_do_not_break_feeds(fixture_site: FixtureSite) -> None:
+    plan = fixture_site.plan()
+    feed = {f.page_url: f for f in plan.feeds}["blog/"]
+    post = feed.items[0]
+    odd = dataclasses.replace(post, title="Bell\x07 and\x1b escape")
+    empty = dataclasses.replace(post, title="", source="content/blog/other.md")
+    for fmt in feeds.FORMATS:
+        data = feeds.render_feed(
+            dataclasses.replace(feed, items=(odd, empty)),
+            fmt,
+            plan.site,
+            {post.source: "<p>a\x0bb</p>"},
+        )
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo
+        assert [e.title for e in parsed.entries] == ["Bell and escape", "(untitled)"]
