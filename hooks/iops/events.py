@@ -17,7 +17,7 @@ from . import calendars
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
-from .urls import owner_prefix
+from .urls import owner_prefix, webcal_url
 
 # URL formats of the events' generated pages and calendars; `owner` is
 # "chapters/<c>/" for a chapter's. Item pages are at events/{year}/{slug}/
@@ -47,7 +47,7 @@ def item_calendar_url(item: Item) -> str:
 
 def webcal(site: Site, path: str) -> str:
     """The webcal:// address of a calendar: calendar apps subscribe to it."""
-    return "webcal://" + (site.settings.site_url + path).split("://", 1)[1]
+    return webcal_url(site.settings.site_url, path)
 
 
 def ends(item: Item) -> dt.datetime:

@@ -10,6 +10,7 @@ from .feeds import Feed
 from .listings import GeneratedPage
 from .outputs import Output
 from .settings import Settings
+from .urls import webcal_url
 
 FEEDS_URL = "feeds/"
 OPML_PATH = "feeds.opml"
@@ -34,7 +35,7 @@ class SubscriptionsView:
 
     def webcal(self, path: str) -> str:
         """The webcal:// address that makes calendar apps subscribe."""
-        return "webcal://" + urljoin(self.site_url, path).split("://", 1)[1]
+        return webcal_url(self.site_url, path)
 
 
 def subscriptions(

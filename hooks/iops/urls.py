@@ -110,3 +110,8 @@ def output_path(url: str) -> str:
 def slugify(text: str) -> str:
     """A URL-safe slug from a title: lowercase words joined by hyphens."""
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-_")
+
+
+def webcal_url(site_url: str, path: str) -> str:
+    """The webcal:// address of a calendar on the site: calendar apps subscribe to it."""
+    return "webcal://" + (site_url + path).split("://", 1)[1]
