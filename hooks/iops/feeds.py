@@ -71,9 +71,7 @@ def plan_feeds(site: Site) -> list[Feed]:
     """Every feed of the site; a page with nothing to feed gets none."""
     name = site.settings.site_name
     return [
-        Feed(
-            f"{name}: {title}", url, tuple(newest_first(items)[:FEED_SIZE]), site.settings.language
-        )
+        Feed(f"{name}: {title}", url, tuple(newest_first(items, FEED_SIZE)), site.settings.language)
         for family in FEED_FAMILIES
         for title, url, items in family(site)
         if items

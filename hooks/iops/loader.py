@@ -54,17 +54,20 @@ def content_files(root: Path) -> Iterator[str]:
     return iter(sorted(found))
 
 
-def load_site(settings: Settings, now: dt.datetime, *, preview: bool = False) -> Loaded:
+def load_site(
+    settings: Settings, now: dt.datetime, *, preview: bool = False, bodies: bool = True
+) -> Loaded:
     """Read, validate and check all content.
 
     `now` decides which dated items are published; `preview` keeps drafts and
-    scheduled items in (they are marked as such on their pages).
+    scheduled items in (they are marked as such on their pages); without
+    `bodies`, items carry no Markdown (for `check`, which renders nothing).
     """
     problems: list[Problem] = []
     parsed: list[Parsed] = []
     # Files with errors of their own: names of them are not reported again.
     broken: set[tuple[str, str]] = set()
-    for result in parse_files(settings.root, list(content_files(settings.root))):
+    for result in parse_files(settings.root, list(content_files(settings.root)), bodies=bodies):
         problems.extend(result.problems)
         if result.front is None:
             broken.add((result.location.kind, result.location.slug))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -59,10 +61,19 @@ class Item:
         return self.meta.get(name, default)
 
 
-def newest_first(items: list[Item] | tuple[Item, ...]) -> list[Item]:
-    """Newest first; the source path breaks ties so the order is stable."""
-    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return sorted(items, key=lambda i: (i.when or undated, i.source), reverse=True)
+_UNDATED = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _age_key(item: Item) -> tuple[dt.datetime, str]:
+    # The source path breaks ties, so the order never depends on reading order.
+    return (item.when or _UNDATED, item.source)
+
+
+def newest_first(items: Iterable[Item], limit: int | None = None) -> list[Item]:
+    """Newest first; with `limit`, only that many (without sorting them all)."""
+    if limit is not None:
+        return heapq.nlargest(limit, items, key=_age_key)
+    return sorted(items, key=_age_key, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,15 @@ class Site:
         for item in self.items:
             owned[item.kind, item.owner].append(item)
         return owned
+
+    @cached_property
+    def by_author(self) -> dict[str, list[Item]]:
+        """Items with an `author`, by member handle, in source order."""
+        authored: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            if item.author:
+                authored[item.author].append(item)
+        return authored
 
     def owned_by(self, kind: str, chapters: set[str]) -> list[Item]:
         """Items of a kind whose folder is one of these chapters'."""

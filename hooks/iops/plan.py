@@ -46,9 +46,14 @@ class Plan:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def plan_site(settings: Settings, now: dt.datetime, *, preview: bool = False) -> Plan:
-    """Load and check all content, then decide every page the build writes."""
-    loaded = load_site(settings, now, preview=preview)
+def plan_site(
+    settings: Settings, now: dt.datetime, *, preview: bool = False, bodies: bool = True
+) -> Plan:
+    """Load and check all content, then decide every page the build writes.
+
+    `bodies=False` (for `check`) skips the Markdown: nothing is rendered.
+    """
+    loaded = load_site(settings, now, preview=preview, bodies=bodies)
     site = loaded.site
     pages = tuple(views.generated_pages(site))
     redirects = tuple(

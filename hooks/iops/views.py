@@ -183,7 +183,8 @@ def about_page(site: Site) -> GeneratedPage:
 
 
 def posts_by(site: Site, handle: str) -> list[Item]:
-    return newest_first([i for k in SECTIONS for i in site.of_kind(k) if i.author == handle])
+    """A member's blog posts and news, newest first."""
+    return newest_first(i for i in site.by_author.get(handle, []) if i.kind in SECTIONS)
 
 
 def chapter_members(site: Site, handle: str) -> list[Item]:
