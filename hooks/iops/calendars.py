@@ -9,13 +9,13 @@ there was none.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 
 import icalendar
 
 from .model import Item
 from .settings import Settings
+from .urls import stable_id
 
 PRODID = "-//IOPS//IOPS site//EN"
 """Names the software that made the file (RFC 5545, 3.7.3)."""
@@ -30,14 +30,9 @@ def event_end(item: Item) -> dt.datetime | None:
 
 
 def stable_uid(settings: Settings, path: str) -> str:
-    """A UID that lives as long as the file or output it names.
-
-    uuid5 over the site's address and a project-relative path: the same
-    event keeps its UID when its text is edited, the site is rebuilt, or
-    files are read in another order; the UID changes only when the file is
-    renamed or the site moves to another address, which is then a new event.
-    """
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, settings.site_url + path))
+    """A UID that changes only when the file is renamed or the site moves
+    (see `urls.stable_id`), which is then a new event."""
+    return str(stable_id(settings.site_url, path))
 
 
 def vevent(settings: Settings, item: Item) -> icalendar.Event:

@@ -278,6 +278,18 @@ def _upcoming_box(site: Site, events: Sequence[Item], owner: str | None) -> Upco
 # --- calendars ---------------------------------------------------------------
 
 
+def calendar_subscriptions(site: Site) -> list[tuple[str, str, str]]:
+    """(title, listing URL, .ics path) of the site's and each chapter's calendar."""
+    return [
+        (
+            f"{scope.name}: events",
+            event_url("upcoming", scope.owner),
+            event_url("calendar", scope.owner),
+        )
+        for scope in scopes(site)
+    ]
+
+
 def outputs(site: Site) -> list[Output]:
     """A calendar of every event, one of each chapter's (with its sub-chapters'), one per event."""
     settings, result = site.settings, []

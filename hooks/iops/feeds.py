@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -19,6 +18,7 @@ from feedgen.feed import FeedGenerator
 
 from . import views
 from .model import Item, Site, newest_first
+from .urls import stable_id
 
 FEED_SIZE = 50
 """Feeds carry the newest items only: readers keep what they have seen."""
@@ -79,11 +79,8 @@ def plan_feeds(site: Site) -> list[Feed]:
 
 
 def entry_id(site_url: str, item: Item) -> str:
-    """An id that survives edits, rebuilds and reordering: from the source path.
-
-    Not the URL: a post's URL holds its year, which a corrected date changes.
-    """
-    return uuid.uuid5(uuid.NAMESPACE_URL, site_url + item.source).urn
+    """An id that survives edits, rebuilds and reordering (`urls.stable_id`)."""
+    return stable_id(site_url, item.source).urn
 
 
 def clean_text(text: str) -> str:
@@ -130,8 +127,9 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def _add_entry(generator: FeedGenerator, item: Item, site: Site, html: str) -> None:
     page_url = urljoin(site.settings.site_url, item.url)
     entry = generator.add_entry(order="append")
-    entry.id(entry_id(site.settings.site_url, item))
-    entry.guid(entry_id(site.settings.site_url, item), permalink=False)
+    item_id = entry_id(site.settings.site_url, item)
+    entry.id(item_id)
+    entry.guid(item_id, permalink=False)
     entry.title(clean_text(item.title) or "(untitled)")
     entry.link(href=page_url)
     when = item.when or _EPOCH

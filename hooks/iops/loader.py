@@ -78,15 +78,12 @@ def load_site(
     items = [_make_item(p, settings, zones) for p in parsed]
     problems.extend(checks.check_items(items, settings, broken))
 
-    def held_back(item: Item) -> bool:
-        return item.draft or item.is_scheduled(now)
-
-    published = tuple(i for i in items if preview or not held_back(i))
+    published = tuple(i for i in items if preview or not i.is_held_back(now))
     site = Site(
         settings=settings,
         now=now,
         items=published,
-        held_back=tuple(i for i in items if held_back(i)),
+        held_back=tuple(i for i in items if i.is_held_back(now)),
         preview=preview,
     )
     return Loaded(site, tuple(sorted(problems)))

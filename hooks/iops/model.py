@@ -57,6 +57,10 @@ class Item:
         """A post or news item dated in the future waits for its date."""
         return self.kind in DATED_KINDS and self.when is not None and self.when > now
 
+    def is_held_back(self, now: dt.datetime) -> bool:
+        """Left out of the public build: a draft, or not yet due."""
+        return self.draft or self.is_scheduled(now)
+
     def field(self, name: str, default: Any = None) -> Any:
         return self.meta.get(name, default)
 
@@ -116,7 +120,7 @@ class Site:
         return {item.source: item for item in self.items}
 
     def is_held_back(self, item: Item) -> bool:
-        return item.draft or item.is_scheduled(self.now)
+        return item.is_held_back(self.now)
 
     @cached_property
     def _children(self) -> dict[str, list[Item]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from . import checks, subscriptions, views
+from . import checks, events, subscriptions, views
 from .feeds import FORMATS, Feed, plan_feeds
 from .loader import load_site
 from .model import Item, Site
@@ -37,9 +38,17 @@ class Plan:
     feeds: tuple[Feed, ...] = ()
     """Written after the pages, from their HTML."""
 
+    @cached_property
+    def _feed_by_page(self) -> dict[str, Feed]:
+        return {feed.page_url: feed for feed in self.feeds}
+
     def feeds_of(self, page_url: str) -> list[Feed]:
-        """The site-wide feed, and the page's own feed if it has one."""
-        return [f for f in self.feeds if f.page_url in ("", page_url)]
+        """The site-wide feed, and the page's own feed if it has one.
+
+        A lookup, not a scan: every page of the build asks.
+        """
+        urls = ("", page_url) if page_url else ("",)
+        return [self._feed_by_page[url] for url in urls if url in self._feed_by_page]
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -65,7 +74,8 @@ def plan_site(
     every_item = {i.source: i for i in (*site.items, *site.held_back)}.values()
     outputs = [output for module in views.KIND_MODULES for output in module.outputs(site)]
     feeds = plan_feeds(site)
-    listing = subscriptions.subscriptions(feeds, _calendars(site, outputs), settings)
+    calendars = events.calendar_subscriptions(site)
+    listing = subscriptions.subscriptions(feeds, calendars, settings)
     pages = (*pages, subscriptions.feeds_page(listing))
     outputs.append(subscriptions.opml(listing, settings))
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
@@ -80,18 +90,6 @@ def plan_site(
     shadowed = _shadowed_listings(every_item, sources)
     problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
     return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
-
-
-def _calendars(site: Site, outputs: list[Output]) -> list[tuple[str, str, str]]:
-    """The subscribable calendars among the outputs: the site's and each chapter's."""
-    found = []
-    for output in outputs:
-        if output.path.endswith("events/calendar.ics"):
-            page_url = output.path.removesuffix("calendar.ics")
-            owner = site.by_url.get(page_url.removesuffix("events/"))
-            title = f"{owner.title}: events" if owner else f"{site.settings.site_name}: events"
-            found.append((title, page_url, output.path))
-    return found
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

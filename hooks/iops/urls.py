@@ -7,6 +7,7 @@ Every URL here is site-relative, without a leading slash, ending in ``/``
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -110,6 +111,17 @@ def output_path(url: str) -> str:
 def slugify(text: str) -> str:
     """A URL-safe slug from a title: lowercase words joined by hyphens."""
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-_")
+
+
+def stable_id(site_url: str, path: str) -> uuid.UUID:
+    """An id that lives as long as the file or output it names.
+
+    uuid5 over the site's address and a project-relative path: an item keeps
+    it when its text is edited, the site is rebuilt or files are read in
+    another order. Not the URL: a post's URL holds its year, which a
+    corrected date changes. Feed entry ids and calendar UIDs both use it.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, site_url + path)
 
 
 def webcal_url(site_url: str, path: str) -> str:

@@ -205,7 +205,7 @@ def chapter_items(site: Site, handle: str, kind: str) -> list[Item]:
 
 
 def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:
-    return newest_first(site.of_kind(kind))[: count or site.settings.home_size]
+    return newest_first(site.of_kind(kind), count or site.settings.home_size)
 
 
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M)
