@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from atom_validation import atom_errors
 from conftest import NOW, REPO, FixtureSite
 from html_resources import external_loads
 from iops.plan import Plan, plan_site
@@ -52,6 +53,7 @@ def test_demo_site_builds_strictly_without_third_party_loads(tmp_path: Path) -> 
     built = site.root / "site"
     assert (built / "blog/page/5/index.html").exists()
     assert external_loads(built) == {}
+    assert atom_errors(built.rglob("atom.xml")) == []
 
 
 def test_a_failing_mkdocs_build_leaves_the_last_site_alone(fixture_site: FixtureSite) -> None:

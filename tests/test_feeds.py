@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from atom_validation import atom_errors
 from conftest import NOW, FixtureSite
 from iops import feeds
 
@@ -61,6 +62,51 @@ def test_every_feed_parses_without_errors(built: Path) -> None:
         assert parsed.entries, path
         expected = "atom10" if path.name == "atom.xml" else "rss20"
         assert parsed.version == expected
+
+
+def test_every_atom_feed_is_valid_rfc_4287(built: Path) -> None:
+    feeds = sorted(built.rglob("atom.xml"))
+    assert len(feeds) >= 7
+    assert atom_errors(feeds) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("<id>https://example.org/blog/</id>", "", 'missing required element "id"'),
+        ("<updated>20", "<updated>on 20", "must be an ISO date and time"),
+        ("<entry>", "<entry><title>Again</title>", 'element "title" not allowed'),
+        ("<author>", "<author><name>Two</name>", 'element "name" not allowed'),
+        ('<content type="html">', '<content type="xhtml">', 'element "content" incomplete'),
+        ('rel="self"', 'rel="self" length="big"', 'value of attribute "length" is invalid'),
+    ],
+)
+def test_the_atom_validator_catches_broken_feeds(
+    built: Path, tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    text = (built / "blog/atom.xml").read_text("utf-8")
+    assert old in text
+    path = tmp_path / "atom.xml"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    errors = atom_errors([path])
+    assert any(expected in error for error in errors), errors
+
+
+def test_the_atom_validator_checks_rules_across_elements(built: Path, tmp_path: Path) -> None:
+    tree = ET.parse(built / "blog/atom.xml")
+    ns = "{http://www.w3.org/2005/Atom}"
+    feed_author = tree.getroot().find(f"{ns}author")
+    entry = tree.getroot().find(f"{ns}entry")
+    assert entry is not None and feed_author is not None
+    tree.getroot().remove(feed_author)
+    for tag in ("author", "content", "link"):
+        for child in entry.findall(f"{ns}{tag}"):
+            entry.remove(child)
+    path = tmp_path / "atom.xml"
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    errors = atom_errors([path])
+    assert len(errors) == 2, errors
+    assert "has no author" in errors[0] and "neither content nor an alternate link" in errors[1]
 
 
 def test_feed_links_ids_dates_and_content(built: Path) -> None:

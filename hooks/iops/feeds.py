@@ -111,6 +111,9 @@ def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, s
     generator.description(clean_text(feed.title))
     generator.language(feed.lang)
     generator.generator(GENERATOR)
+    # RFC 4287 wants an author for every Atom entry; news has none of its own,
+    # so the organisation speaks for the feed (RSS needs an e-mail, so skips it).
+    generator.author(name=clean_text(site.settings.site_name), uri=base)
     newest = feed.items[0].when if feed.items and feed.items[0].when else _EPOCH
     generator.updated(newest)
     generator.lastBuildDate(newest)
