@@ -40,7 +40,7 @@ $(NODE_STAMP): package-lock.json
 # Re-pin after editing requirements.in (needs network access to PyPI).
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --output-file requirements.lock requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
 
 clean:
 	rm -rf site .cache

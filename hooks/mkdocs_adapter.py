@@ -2,7 +2,8 @@
 
 Every handler calls the model and hands MkDocs what it needs: the pages to
 build (`on_files`), their Markdown and template (`on_page_markdown`), the
-data their templates show (`on_page_context`). MkDocs never reloads a hook
+data their templates show (`on_page_context`); each page's HTML is cleaned
+(`iops.sanitize`) before anything else sees it. MkDocs never reloads a hook
 module during `serve`, so all state is rebuilt in `on_config`.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from iops import templating
+from iops import sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.settings import build_time, settings_from_config
 from iops.site_files import PageSource
@@ -41,7 +42,9 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     settings = settings_from_config(root, dict(config))
-    plan = plan_site(settings, build_time(), preview=_state.preview)
+    # A preview is of today; a build is of its last commit (see build_time).
+    now = build_time(None if _state.preview else root)
+    plan = plan_site(settings, now, preview=_state.preview)
     if plan.errors:
         raise PluginError("\n".join(str(p) for p in plan.errors))
     _state.plan = plan
@@ -72,11 +75,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     source = _state.sources[page.file.src_uri]
-    page.meta.update(source.meta)
+    page.meta.update(templating.page_meta(source.meta))
     return source.markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Cleaned once, here: the page and the feeds carry the same HTML.
+    html = sanitize.sanitize_html(html)
+    templating.clean_toc(page.toc)
     item = _state.sources[page.file.src_uri].item
     if item is not None:
         _state.html_by_source[item.source] = html

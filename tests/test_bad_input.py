@@ -86,6 +86,52 @@ def test_duplicate_key_names_the_second_line(fixture_site: FixtureSite) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("'': x", "a field name must be plain text"),
+        ("'  ': x", "a field name must be plain text"),
+        ("<<: x", "a field name must be plain text"),
+        ("[a, b]: x", "a field name must be plain text"),
+        ('"ti\\x07tle": x', "the field name 'ti\\x07tle' holds a line break or control character"),
+        (
+            '"two\\nlines": x',
+            "the field name 'two\\nlines' holds a line break or control character",
+        ),
+    ],
+)
+def test_field_names_must_be_plain_text(fixture_site: FixtureSite, line: str, what: str) -> None:
+    fixture_site.write(
+        POST, f"---\ntitle: A post\ndate: 2014-01-16\n{line}\nauthor: ada\n---\nX.\n"
+    )
+    assert only(fixture_site.problems(), f"{POST}:4: front matter: ").endswith(
+        f"{what} — "
+        + (
+            "write 'name: value'"
+            if "plain" in what
+            else "retype the name on one line: 'name: value'"
+        )
+    )
+
+
+def test_a_second_yaml_document_is_refused(fixture_site: FixtureSite) -> None:
+    fixture_site.write(POST, "---\ntitle: A\ndate: 2014-01-16\nauthor: ada\n...\n--- x: 1\n---\n")
+    problem = only(fixture_site.problems(), f"{POST}:6: front matter: ")
+    assert "the front matter holds a second YAML document" in problem
+
+
+def test_only_yaml_white_space_is_stripped_from_text(fixture_site: FixtureSite) -> None:
+    """Spaces, tabs and line breaks around a value go; a no-break space stays, so a
+    handle pasted with one is refused rather than silently mended."""
+    fixture_site.write(
+        POST, '---\ntitle: "\\t A title \\n"\ndate: 2014-01-16\nauthor: "ada\\u00a0"\n---\nX.\n'
+    )
+    problem = only(fixture_site.problems(), f"{POST}:4: author: ")
+    assert "'ada\\xa0' is not a handle" in problem
+    fixture_site.write(POST, '---\ntitle: "\\t A title \\n"\ndate: 2014-01-16\nauthor: ada\n---\n')
+    assert fixture_site.plan().site.by_source[POST].title == "A title"
+
+
 # --- fields -------------------------------------------------------------------
 
 COMPLETE = {

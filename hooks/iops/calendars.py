@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import icalendar
 
 from .model import Item
+from .sanitize import clean_text
 from .settings import Settings
 from .urls import stable_id
 
@@ -35,10 +36,22 @@ def stable_uid(settings: Settings, path: str) -> str:
     return str(stable_id(settings.site_url, path))
 
 
+def text(value: str | None) -> icalendar.vText | None:
+    """Front-matter text as an iCalendar TEXT value.
+
+    vText escapes line ends, commas, semicolons and backslashes, so a title or
+    place can't end its line and start a property of its own (ICS injection);
+    control characters, which RFC 5545 forbids in TEXT, are dropped. Made
+    explicit for every value, because icalendar writes properties that it
+    does not know (NAME, X-WR-CALNAME) unescaped.
+    """
+    return None if value is None else icalendar.vText(clean_text(value))
+
+
 def vevent(settings: Settings, item: Item) -> icalendar.Event:
     """One event: times with their TZID (or UTC), what, where and its page."""
     assert item.when is not None  # `start` is required of every event
-    location = item.field("location") or item.field("online")
+    location = text(item.field("location") or item.field("online"))
     event = icalendar.Event.new(
         uid=stable_uid(settings, item.source),
         # DTSTAMP is meant to be when the object was made. The build time would
@@ -47,8 +60,8 @@ def vevent(settings: Settings, item: Item) -> icalendar.Event:
         # start in UTC stands in: stable, and it changes when the event moves.
         stamp=item.when.astimezone(dt.UTC),
         start=item.when,
-        summary=item.title,
-        description=item.summary,
+        summary=text(item.title),
+        description=text(item.summary),
         location=location,
         url=settings.site_url + item.url,
     )
@@ -72,7 +85,7 @@ def calendar(
         prodid=PRODID,
         calscale="GREGORIAN",
         method="PUBLISH",
-        name=name,  # NAME (RFC 7986) and X-WR-CALNAME, which most apps read
+        name=text(name),  # NAME (RFC 7986) and X-WR-CALNAME, which most apps read
         uid=stable_uid(settings, path),  # Calendar.new would make a random one
         url=settings.site_url + page_url,
     )
@@ -81,8 +94,17 @@ def calendar(
         cal.add_component(vevent(settings, item))
     if ordered:
         cal.add_missing_timezones(*_span(ordered))
+        _zones_first_by_name(cal)
         _one_rdate_a_line(cal)
     return cal.to_ical()
+
+
+def _zones_first_by_name(cal: icalendar.Calendar) -> None:
+    """icalendar adds the VTIMEZONEs in the order of a set, which changes from
+    run to run; sorted by TZID, two builds of one commit write the same bytes."""
+    zones = sorted(cal.timezones, key=lambda zone: str(zone["TZID"]))
+    others = [part for part in cal.subcomponents if part.name != "VTIMEZONE"]
+    cal.subcomponents[:] = [*zones, *others]
 
 
 def _one_rdate_a_line(cal: icalendar.Calendar) -> None:

@@ -3,12 +3,16 @@
 `plan_feeds(site)` decides the feeds from the model alone; `render_feed`
 needs each item's rendered HTML, which only exists once MkDocs has converted
 the Markdown, so the adapter calls it after the pages are built.
+
+The HTML is the page's own, already cleaned by `sanitize`. Front-matter text
+goes in raw, and feedgen escapes it for XML once; the summary, which RSS
+readers take as HTML, goes in HTML-escaped as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import html as html_text
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -18,6 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from . import views
 from .model import Item, Site, newest_first
+from .sanitize import clean_text
 from .urls import stable_id
 
 FEED_SIZE = 50
@@ -25,8 +30,6 @@ FEED_SIZE = 50
 FORMATS = {"rss": "rss.xml", "atom": "atom.xml"}
 """Each feed in both formats, as files beside the page it mirrors."""
 GENERATOR = "IOPS site (python-feedgen)"
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,6 @@ def plan_feeds(site: Site) -> list[Feed]:
 def entry_id(site_url: str, item: Item) -> str:
     """An id that survives edits, rebuilds and reordering (`urls.stable_id`)."""
     return stable_id(site_url, item.source).urn
-
-
-def clean_text(text: str) -> str:
-    """XML 1.0 forbids control characters; a pasted title may carry some."""
-    return _CONTROL.sub("", text)
 
 
 def absolute_html(html: str, page_url: str) -> str:
@@ -143,7 +141,10 @@ def _add_entry(generator: FeedGenerator, item: Item, site: Site, html: str) -> N
         entry.author(name=clean_text(author.title), uri=urljoin(site.settings.site_url, author.url))
     for tag in item.tags:
         entry.category(term=tag)
-    entry.summary(clean_text(views.excerpt(item)) or clean_text(item.title))
+    # RSS readers take <description> as HTML, so the plain text goes in escaped;
+    # type="html" tells Atom readers the same.
+    summary = clean_text(views.excerpt(item)) or clean_text(item.title)
+    entry.summary(html_text.escape(summary, quote=False), type="html")
     content = absolute_html(html, page_url)
     if content:
         entry.content(content, type="html")

@@ -21,6 +21,8 @@ from .reader import Scalar, Value, YamlList, YamlMap
 FieldType = Callable[[Value], Any]
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+# GitHub's account names: letters, digits and single inner hyphens, 1-39 characters.
+GITHUB_ACCOUNT_PATTERN = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -41,10 +43,16 @@ def _scalar(value: Value, hint: str) -> Scalar:
 
 
 def text(value: Value) -> str:
+    """The text as typed, without the spaces, tabs and line breaks around it.
+
+    Only YAML's own white space is stripped: a no-break space or any other
+    character was typed on purpose, so a title of one no-break space stays.
+    """
     scalar = _scalar(value, "write the text on the same line, in quotes if it has a colon")
-    if scalar.is_null or not scalar.text.strip():
+    typed = scalar.text.strip(" \t\r\n")
+    if scalar.is_null or not typed:
         raise FieldError("the value is empty", "write the text after the colon", scalar.line)
-    return scalar.text.strip()
+    return typed
 
 
 def _iso(
@@ -101,6 +109,17 @@ def handle(value: Value) -> str:
         raise FieldError(
             f"{name!r} is not a handle",
             "use the file or folder name: lowercase letters, digits and hyphens",
+            value.line,
+        )
+    return name
+
+
+def github_account(value: Value) -> str:
+    name = text(value).removeprefix("@")
+    if not GITHUB_ACCOUNT_PATTERN.match(name):
+        raise FieldError(
+            f"{name!r} is not a GitHub user name",
+            "write the name as on github.com/<name>: letters, digits and single hyphens",
             value.line,
         )
     return name

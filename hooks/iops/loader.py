@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, urls
+from .limits import image_problems
 from .model import Item, Site
 from .parsing import Parsed, parse_files
 from .problems import Problem
@@ -40,8 +40,9 @@ class Loaded:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def content_files(root: Path) -> Iterator[str]:
-    """Every Markdown file of the site, relative to `root`, in a stable order.
+def source_files(root: Path) -> list[str]:
+    """Every file in content/ and chapters/, relative to `root`, sorted; files
+    and folders whose names start with a dot are left out, as MkDocs does.
 
     os.walk and strings: pathlib costs a third of `check` on a big site.
     """
@@ -50,8 +51,8 @@ def content_files(root: Path) -> Iterator[str]:
         for folder, subfolders, files in os.walk(root / top):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
-            found += [f"{rel}/{name}" for name in files if name.endswith(".md") and name[0] != "."]
-    return iter(sorted(found))
+            found += [f"{rel}/{name}" for name in files if name[0] != "."]
+    return sorted(found)
 
 
 def load_site(
@@ -67,7 +68,12 @@ def load_site(
     parsed: list[Parsed] = []
     # Files with errors of their own: names of them are not reported again.
     broken: set[tuple[str, str]] = set()
-    for result in parse_files(settings.root, list(content_files(settings.root)), bodies=bodies):
+    files = source_files(settings.root)
+    markdown = [rel for rel in files if rel.endswith(".md")]
+    problems.extend(
+        image_problems(settings.root, (rel for rel in files if not rel.endswith(".md")))
+    )
+    for result in parse_files(settings.root, markdown, bodies=bodies):
         problems.extend(result.problems)
         if result.front is None:
             broken.add((result.location.kind, result.location.slug))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .limits import front_matter_problems
 from .problems import Problem
 from .reader import read_source
 from .schema import FrontMatter, validate
@@ -49,6 +50,7 @@ def _parse_plain(root: Path, rel: str, bodies: bool) -> _Plain:
     if isinstance(source, Problem):
         return None, {}, "", (source,)
     front, problems = validate(source, urls.locate(rel).kind)
+    problems += front_matter_problems(rel, front.values, front.lines)
     ok = not any(p.is_error for p in problems)
     body = source.body if bodies else ""
     return (dict(front.values) if ok else None), dict(front.lines), body, tuple(problems)

@@ -3,49 +3,42 @@
 Front matter is parsed strictly. PyYAML's loaders follow YAML 1.1, which
 turns ``title: NO`` into ``False`` and ``place: 12:30`` into ``750``, lets
 the last of two duplicate keys win silently, and expands aliases without
-bound. So we only *compose* the YAML (libyaml builds the node tree, linear in
-the input; nothing is constructed) and keep every scalar as the text its
-author typed. `schema` then reads each field as the type it declares.
+bound. So we only *parse* the YAML (libyaml turns the text into a stream of
+events, linear in the input; nothing is constructed) and build our own
+values from the events, keeping every scalar as the text its author typed.
+`schema` then reads each field as the type it declares.
+
+The values are built with a stack of our own, not by recursion, and every
+limit in `limits` is checked as the events arrive: a file nested a hundred
+thousand lists deep is refused at the eleventh, before libyaml (whose
+scanner slows down with the square of the depth, and whose composer
+overflows the C stack) gets far into it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any
 
 import frontmatter
 import yaml
 
+from .limits import MAX_FIELDS, MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_NESTING
 from .problems import Problem
 
-MAX_FILE_BYTES = 1_000_000
-"""A content file larger than this is refused (a post is a few KB)."""
-
 _TAG = "tag:yaml.org,2002:"
-
-
-class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Composes without guessing types: every untagged scalar is text.
-
-    PyYAML's implicit resolver (in Python even under libyaml) is what turns
-    ``NO`` into a boolean; we never use its guess, so skip it. Explicit tags
-    (``!!python/object``) bypass `resolve` and still reach our check.
-    """
-
-    _DEFAULT_TAGS: ClassVar[dict[type, str]] = {
-        yaml.ScalarNode: _TAG + "str",
-        yaml.SequenceNode: _TAG + "seq",
-        yaml.MappingNode: _TAG + "map",
-    }
-
-    def resolve(self, kind: type, value: object, implicit: object) -> str:
-        return self._DEFAULT_TAGS[kind]
-
-
+_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 _ALLOWED_TAGS = {
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+"""Explicit tags that change nothing here; ``!`` and no tag at all are fine too."""
+_NOT_IN_NAMES = {"Cc", "Zl", "Zp"}
+"""Control characters and line breaks: no field name holds one on purpose."""
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 _FRONT_MATTER_HANDLER = frontmatter.YAMLHandler()
 
@@ -100,21 +93,46 @@ class _ReadError(Exception):
 
 
 def read_source(path: Path, rel: str) -> SourceFile | Problem:
-    """Read one content file, or say what stops it being read."""
+    """Read one content file, or say what stops it being read.
+
+    No more than the limit is ever read: a file of gigabytes is refused as
+    quickly as one a byte over. The read asks for the size the file has
+    (asking for the limit would cost every file a megabyte's buffer).
+    """
     try:
-        return _read(path, rel)
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            raw = stream.read(min(size, MAX_FILE_BYTES) + 1)
+            size = max(size, len(raw))
+    except OSError as err:
+        return Problem(
+            rel,
+            None,
+            "file",
+            f"the file cannot be read ({err.strerror or err})",
+            "check that it is a file you may read, not a link to a file that is gone",
+        )
+    return parse_source(raw, path, rel, size)
+
+
+def parse_source(raw: bytes, path: Path, rel: str, size: int | None = None) -> SourceFile | Problem:
+    """Split a content file's bytes into front matter and body, or say what is wrong.
+
+    `size` is the file's size on disk, when `raw` holds only its start.
+    """
+    try:
+        return _read(raw, path, rel, len(raw) if size is None else size)
     except _ReadError as err:
         return Problem(rel, err.line, err.field, err.message, err.hint)
 
 
-def _read(path: Path, rel: str) -> SourceFile:
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
+def _read(raw: bytes, path: Path, rel: str, size: int) -> SourceFile:
+    if size > MAX_FILE_BYTES:
         raise _ReadError(
             None,
             "file",
-            f"the file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-            "split it into several posts or move large data out of the page",
+            f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+            "split it into several posts, or link to large data instead of pasting it in",
         )
     text = _decode(raw)
     if not text.strip():
@@ -154,13 +172,13 @@ def _decode(raw: bytes) -> str:
 
 
 def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
-    """Compose YAML front matter into plain values, refusing YAML's traps.
+    """Read YAML front matter into plain values, refusing YAML's traps.
 
     `first_line` is the file line where `front` starts, so that every value
     carries its line in the file.
     """
     try:
-        node = yaml.compose(front, Loader=_TextLoader)
+        value = _Builder(first_line).build(front)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         if err.context_mark and ("quoted" in str(err.context) or "flow" in str(err.context)):
@@ -179,70 +197,182 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
         raise _ReadError(
             first_line, "front matter", f"invalid YAML: {err}", "check the syntax"
         ) from None
-    if node is None:
+    if value is None:
         return YamlMap({}, first_line)
-    if not isinstance(node, yaml.MappingNode):
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+    if not isinstance(value, YamlMap):
+        kind = "a list" if isinstance(value, YamlList) else "a single value"
         raise _ReadError(
             first_line,
             "front matter",
             f"the front matter is {kind}, not a set of fields",
             "write one 'field: value' per line, e.g. 'title: My post'",
         )
-    return _Composer(first_line).mapping(node, "front matter", first_line + node.start_mark.line)
+    return value
 
 
-class _Composer:
-    """Turn composed YAML nodes into `Value`s, refusing aliases and tags."""
+@dataclass
+class _Open:
+    """A list or a set of fields whose end has not come yet."""
+
+    field: str
+    """The field it is the value of, as problems name it."""
+    line: int
+    items: list[Value] | None = None
+    """A list's items so far; None for a set of fields."""
+    entries: dict[str, Value] = dataclasses.field(default_factory=dict)
+    key: Scalar | None = None
+    """In a set of fields: the name read, whose value comes next."""
+
+    def child_field(self) -> str:
+        if self.items is not None or self.key is None:
+            return self.field
+        return self.key.text if self.field == "front matter" else f"{self.field}.{self.key.text}"
+
+
+class _Builder:
+    """Build `Value`s from YAML events, refusing aliases, tags and what is over a limit.
+
+    One call per event on every file of the site: dispatch is by the event's
+    type, and a field's name is worked out only for a problem or a new list.
+    """
 
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
-        self.seen: set[int] = set()
+        self.open: list[_Open] = []
+        self.result: Value | None = None
+        self.documents = 0
+        self.handlers: dict[type, Callable[[Any, int], None]] = {
+            yaml.ScalarEvent: self._scalar,
+            yaml.SequenceStartEvent: self._start,
+            yaml.MappingStartEvent: self._start,
+            yaml.SequenceEndEvent: self._end,
+            yaml.MappingEndEvent: self._end,
+            yaml.AliasEvent: self._alias,
+            yaml.DocumentStartEvent: self._document,
+        }
 
-    def convert(self, node: yaml.Node, field: str, parent_line: int | None = None) -> Value:
-        line = self.first_line + node.start_mark.line
-        if id(node) in self.seen:
-            # An alias's node is its anchor's: name the line that uses it.
-            raise _ReadError(
-                parent_line or line,
-                field,
-                "YAML anchors and aliases (& and *) are not allowed",
-                "write the value out in full",
-            )
-        self.seen.add(id(node))
-        if node.tag not in _ALLOWED_TAGS:
+    def build(self, front: str) -> Value | None:
+        parser = _LOADER(front)
+        try:
+            handlers = self.handlers
+            while (event := parser.get_event()) is not None:
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    mark = event.start_mark
+                    handler(event, self.first_line + (mark.line if mark is not None else 0))
+        finally:
+            parser.dispose()
+        return self.result
+
+    def _where(self) -> str:
+        return self.open[-1].child_field() if self.open else "front matter"
+
+    def _document(self, event: yaml.Event, line: int) -> None:
+        self.documents += 1
+        if self.documents > 1:
             raise _ReadError(
                 line,
-                field,
-                f"the YAML tag {node.tag!r} is not allowed",
+                "front matter",
+                "the front matter holds a second YAML document",
+                "remove the line of three dots (...) or dashes inside the front matter",
+            )
+
+    def _alias(self, event: yaml.Event, line: int) -> None:
+        raise _ReadError(
+            line,
+            self._where(),
+            "YAML anchors and aliases (& and *) are not allowed",
+            "write the value out in full",
+        )
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int) -> None:
+        if event.tag is not None:
+            self._check_tag(event, line)
+        self._add(Scalar(event.value, event.style in ("'", '"'), line), line)
+
+    def _end(self, event: yaml.Event, line: int) -> None:
+        done = self.open.pop()
+        if done.items is not None:
+            self._add(YamlList(tuple(done.items), done.line), done.line)
+        else:
+            self._add(YamlMap(done.entries, done.line), done.line)
+
+    def _start(self, event: yaml.CollectionStartEvent, line: int) -> None:
+        if event.tag is not None:
+            self._check_tag(event, line)
+        where = self._where()
+        parent = self.open[-1] if self.open else None
+        if parent is not None and parent.items is None and parent.key is None:
+            raise _ReadError(line, where, "a field name must be plain text", "write 'name: value'")
+        if len(self.open) >= MAX_NESTING:
+            raise _ReadError(
+                line,
+                where,
+                f"lists and fields are nested more than {MAX_NESTING} deep",
+                "write plain fields and lists; only a poll's questions nest, 5 deep",
+            )
+        is_list = isinstance(event, yaml.SequenceStartEvent)
+        self.open.append(_Open(where, line, [] if is_list else None))
+
+    def _add(self, value: Value, line: int) -> None:
+        if not self.open:
+            self.result = value
+            return
+        into = self.open[-1]
+        if into.items is not None:
+            if len(into.items) >= MAX_LIST_ITEMS:
+                raise _ReadError(
+                    into.line,
+                    into.field,
+                    f"the list has more than {MAX_LIST_ITEMS:,} items",
+                    "shorten it, or link to a page that lists them all",
+                )
+            into.items.append(value)
+        elif into.key is not None:
+            into.entries[into.key.text] = value
+            into.key = None
+        else:
+            self._add_key(into, value, line)
+
+    def _add_key(self, into: _Open, key: Value, line: int) -> None:
+        # Only a scalar gets here: a list or set of fields is refused as it starts.
+        assert isinstance(key, Scalar)
+        if key.text == "<<" or not key.text.strip(" \t"):
+            raise _ReadError(
+                line, into.field, "a field name must be plain text", "write 'name: value'"
+            )
+        if not key.text.isprintable() and any(
+            unicodedata.category(c) in _NOT_IN_NAMES for c in key.text
+        ):
+            raise _ReadError(
+                line,
+                into.field,
+                f"the field name {key.text!r} holds a line break or control character",
+                "retype the name on one line: 'name: value'",
+            )
+        name = key.text if into.field == "front matter" else f"{into.field}.{key.text}"
+        if key.text in into.entries:
+            raise _ReadError(
+                line,
+                name,
+                "the field is given twice",
+                "keep one of the two lines and delete the other",
+            )
+        if len(into.entries) >= MAX_FIELDS:
+            raise _ReadError(
+                into.line,
+                into.field,
+                f"more than {MAX_FIELDS} fields are given",
+                "keep only the fields of the file's kind (README.md lists them)",
+            )
+        into.key = key
+
+    def _check_tag(self, event: yaml.NodeEvent, line: int) -> None:
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+            raise _ReadError(
+                line,
+                self._where(),
+                f"the YAML tag {tag!r} is not allowed",
                 "remove the tag (the text starting with !) and write a plain value",
             )
-        if isinstance(node, yaml.ScalarNode):
-            return Scalar(str(node.value), node.style in ("'", '"'), line)
-        if isinstance(node, yaml.SequenceNode):
-            return YamlList(tuple(self.convert(item, field, line) for item in node.value), line)
-        assert isinstance(node, yaml.MappingNode)
-        return self.mapping(node, field, line)
-
-    def mapping(self, node: yaml.MappingNode, field: str, line: int) -> YamlMap:
-        entries: dict[str, Value] = {}
-        for key_node, value_node in node.value:
-            key_line = self.first_line + key_node.start_mark.line
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
-                raise _ReadError(
-                    key_line,
-                    field,
-                    "a field name must be plain text",
-                    "write 'name: value'",
-                )
-            key = str(key_node.value)
-            name = key if field == "front matter" else f"{field}.{key}"
-            if key in entries:
-                raise _ReadError(
-                    key_line,
-                    name,
-                    "the field is given twice",
-                    "keep one of the two lines and delete the other",
-                )
-            entries[key] = self.convert(value_node, name, key_line)
-        return YamlMap(entries, line)

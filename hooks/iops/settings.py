@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import subprocess
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,12 @@ class Settings:
     """Items per page of a listing."""
     home_size: int = 5
     """Items per section of the home page."""
+    repository: str | None = None
+    """The site's repository on GitHub (https://github.com/<org>/<repo>): edit links."""
+    branch: str = "main"
+    """The branch that is published."""
+    editors: tuple[str, ...] = ()
+    """GitHub accounts or teams that review everything outside a chapter's folder."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -49,12 +57,85 @@ def settings_from_config(root: Path, config: dict[str, Any]) -> Settings:
     options = dict((config.get("extra") or {}).get("iops") or {})
     site_url = str(config.get("site_url") or "http://localhost:8000/")
     site_name = str(config.get("site_name") or "IOPS")
+    options["editors"] = tuple(options.get("editors") or ())
     return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
 
 
-def build_time() -> dt.datetime:
-    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds)."""
+@dataclass(frozen=True)
+class BuildTime:
+    """The build's "now", and where it was read."""
+
+    now: dt.datetime
+    source: str
+    """``SOURCE_DATE_EPOCH``, ``the last commit`` or ``the clock``."""
+    why: str = ""
+    """When the clock had to stand in for the last commit: why."""
+
+    @property
+    def epoch(self) -> int:
+        return int(self.now.timestamp())
+
+
+def build_time(root: Path | None = None) -> dt.datetime:
+    """The build's "now" (see `read_build_time`)."""
+    return read_build_time(root).now
+
+
+def read_build_time(root: Path | None = None) -> BuildTime:
+    """The build's "now": read once, then passed down.
+
+    It decides which events are upcoming and which scheduled posts are out,
+    so it is all that a build reads of time. In order:
+
+    1. ``SOURCE_DATE_EPOCH`` when set (seconds since 1970, UTC). The deploy
+       workflow sets it to the time it runs, so that nightly builds move
+       events on; anyone can set it to build a day as it was.
+    2. With `root`, the time of the last commit of the git checkout holding
+       it: two builds of one commit are the same byte for byte, whenever and
+       wherever they run. A working tree with uncommitted changes is built
+       as of its last commit too, so a post dated after it waits.
+    3. The clock: for a folder that is not a git checkout (a downloaded
+       zip, a test's fixture) or where git is missing; `why` says which.
+
+    Without `root` (a preview, a new file's date) the clock is wanted, so
+    no commit is looked up.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
+        return BuildTime(_from_epoch(epoch), "SOURCE_DATE_EPOCH")
+    if root is not None:
+        committed, why = _last_commit_time(root)
+        if committed is not None:
+            return BuildTime(dt.datetime.fromtimestamp(committed, dt.UTC), "the last commit")
+        return BuildTime(dt.datetime.now(dt.UTC), "the clock", why)
+    return BuildTime(dt.datetime.now(dt.UTC), "the clock")
+
+
+def _from_epoch(epoch: str) -> dt.datetime:
+    try:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH is {epoch!r}: it must be a whole number of seconds since "
+            "1970-01-01 UTC, such as the output of `date +%s`"
+        ) from None
+
+
+def _last_commit_time(root: Path) -> tuple[int | None, str]:
+    """The committer time of the last commit at `root`, or why there is none."""
+    git = shutil.which("git")
+    if git is None:
+        return None, "git is not installed, so the time of the last commit is unknown"
+    command = [git, "-C", str(root), "-c", "log.showSignature=false", "log", "-1", "--format=%ct"]
+    try:
+        done = subprocess.run(  # noqa: S603 (a fixed command; root is a folder name)
+            command, capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as err:
+        return None, f"git could not be run ({err})"
+    said = done.stdout.strip()
+    if done.returncode or not said.isdigit():
+        errors = done.stderr.strip().splitlines()
+        reason = errors[-1] if errors else "it has no commit yet"
+        return None, f"{root} is not a git checkout with a commit ({reason})"
+    return int(said), ""
