@@ -45,6 +45,32 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def render_github_command(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command, which the runner turns
+    into an annotation on the file and line: ``::error file=…,line=…,title=…::…``.
+
+    Escaped as GitHub's toolkit does (``@actions/core``, ``command.ts``): ``%``,
+    CR and LF in the message; those and ``:`` and ``,`` in property values.
+    """
+    command = "error" if problem.is_error else "warning"
+    properties = {
+        "file": problem.path,
+        "line": str(problem.line) if problem.line else "",
+        "title": problem.field,
+    }
+    given = ",".join(f"{key}={_escape_property(v)}" for key, v in properties.items() if v)
+    message = _escape_data(f"{problem.message} — {problem.hint}")
+    return f"::{command} {given}::{message}" if given else f"::{command}::{message}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def relative(path: PurePath, root: PurePath) -> str:
     """The path as shown in problems: relative to the project root."""
     try:

@@ -81,6 +81,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "joined": _opt(f.date),
         "links": _opt(f.listing(_LINK)),
         "avatar": _opt(f.text),
+        "github": _opt(f.github_account),
     },
     "chapter": {
         "name": _req(f.text),

