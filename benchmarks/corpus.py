@@ -63,6 +63,7 @@ def write_corpus(root: Path, posts: int, *, seed: int = 2012) -> None:
     config = (repo / "mkdocs.yml").read_text("utf-8")
     config = config.replace("custom_dir: theme", f"custom_dir: {repo / 'theme'}")
     config = config.replace("- hooks/mkdocs_adapter.py", f"- {repo / 'hooks/mkdocs_adapter.py'}")
+    config = config[: config.index("\nwatch:")] + config[config.index("\nextra:") :]
     config = config[: config.index("\nnav:")] + config[config.index("\nmarkdown_extensions:") :]
     (root / "mkdocs.yml").write_text(config, "utf-8")
     _write(root / "content/index.md", "---\ntitle: Home\n---\nA synthetic site.\n")
@@ -70,6 +71,10 @@ def write_corpus(root: Path, posts: int, *, seed: int = 2012) -> None:
     members = _write_members(root, max(2, posts // 25), chapters, rng)
     for n in range(posts):
         _write_post(root, n, chapters, members, rng)
+    for n in range(max(1, posts // 20)):
+        _write_event(root, n, chapters, rng)
+    for n in range(max(1, posts // 100)):
+        _write_poll(root, n, chapters, members, rng)
 
 
 def _write(path: Path, text: str) -> None:
@@ -133,6 +138,46 @@ def _write_post(
         + [_text(rng, rng.randint(60, 250), lang) for _ in range(rng.randint(3, 6))]
     )
     _write(root / f"{folder}/{year}-{month:02}-{day:02}-post-{n}.md", f"---\n{front}---\n{body}\n")
+
+
+def _write_event(root: Path, n: int, chapters: list[str], rng: random.Random) -> None:
+    # Spread over the years around the benchmark's "now", so both listings fill.
+    year, month, day, hour = 2013 + n % 16, 1 + n % 12, 1 + n % 28, 9 + n % 11
+    where = (
+        "online: https://meet.example.org/room\n"
+        if n % 4 == 0
+        else f"location: Hall {n}, Street {n % 90}\n"
+    )
+    front = (
+        f"title: Meeting {n} on {rng.choice(_WORDS)}\n"
+        f"start: {year}-{month:02}-{day:02}T{hour:02}:30\n"
+        f"end: {year}-{month:02}-{day:02}T{hour + 2:02}:00\n{where}"
+    )
+    folder = f"chapters/{rng.choice(chapters)}/events" if n % 2 else "content/events"
+    _write(
+        root / f"{folder}/{year}-{month:02}-{day:02}-meeting-{n}.md",
+        f"---\n{front}---\n{_text(rng, rng.randint(40, 120))}\n",
+    )
+
+
+def _write_poll(
+    root: Path, n: int, chapters: list[str], members: list[str], rng: random.Random
+) -> None:
+    year, month = 2013 + n % 14, 1 + n % 12
+    questions = "".join(
+        f"  - question: Question {q} on {rng.choice(_WORDS)}?\n    options:\n"
+        + "".join(
+            f"      - label: Option {o}\n        votes: {rng.randint(0, 300)}\n"
+            for o in range(rng.randint(2, 5))
+        )
+        for q in range(rng.randint(1, 3))
+    )
+    front = (
+        f"title: Poll {n} on {rng.choice(_WORDS)}\nopens: {year}-{month:02}-01\n"
+        f"closes: {year}-{month:02}-20\nauthor: {rng.choice(members)}\nquestions:\n{questions}"
+    )
+    folder = f"chapters/{rng.choice(chapters)}/polls" if n % 2 else "content/polls"
+    _write(root / f"{folder}/poll-{n}.md", f"---\n{front}---\n{_text(rng, 80)}\n")
 
 
 def _text(rng: random.Random, words: int, lang: str = "en") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,13 +43,45 @@ def run_command(root: Path, *args: str) -> Run:
     return Run(wall, cpu, after.ru_maxrss / 1024)
 
 
+def _median(results: list[Run]) -> str:
+    wall = statistics.median(r.wall for r in results)
+    cpu = statistics.median(r.cpu for r in results)
+    peak = max(r.peak_mb for r in results)
+    return f"{wall:.2f} s wall (median of {len(results)}), {cpu:.2f} s CPU, {peak:.0f} MB peak"
+
+
+def site_size(site: Path) -> tuple[int, int]:
+    """Pages (HTML files) written, and the bytes of every file in the site."""
+    pages = size = 0
+    for path in site.rglob("*"):
+        if path.is_file():
+            size += path.stat().st_size
+            pages += path.suffix == ".html"
+    return pages, size
+
+
 def measure_check(root: Path, posts: int, runs: int) -> Iterator[str]:
     started = time.perf_counter()
     write_corpus(root, posts)
     files = sum(1 for _ in root.rglob("*.md"))
     yield f"corpus: {posts} posts, {files} files in {time.perf_counter() - started:.1f} s ({root})"
-    results = [run_command(root, "check") for _ in range(runs)]
-    wall = statistics.median(r.wall for r in results)
-    cpu = statistics.median(r.cpu for r in results)
-    peak = max(r.peak_mb for r in results)
-    yield f"check: {wall:.2f} s wall (median of {runs}), {cpu:.2f} s CPU, {peak:.0f} MB peak"
+    yield "check: " + _median([run_command(root, "check") for _ in range(runs)])
+
+
+def measure_build(root: Path, runs: int) -> Iterator[str]:
+    """A cold build (no site, no cache) and a rebuild after one post's text changed."""
+    site = root / "site"
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        cold.append(run_command(root, "build"))
+    pages, size = site_size(site)
+    yield f"cold build: {_median(cold)}; {pages} pages, {size / 1e6:.0f} MB written"
+    post = min((root / "content/blog").glob("*.md"))
+    warm = []
+    for n in range(runs):
+        with post.open("a", encoding="utf-8") as text:
+            text.write(f"\nOne more sentence, edit {n}.\n")
+        warm.append(run_command(root, "build"))
+    yield f"rebuild after editing {post.relative_to(root)}: {_median(warm)}"
