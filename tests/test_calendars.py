@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 
 import icalendar
 import pytest
 import vobject
-from conftest import BASE_FILES, MKDOCS_YML, NOW, REPO, FixtureSite
-from iops.plan import Plan
+from conftest import NOW, REPO, FixtureSite
+from iops import loader
+from iops.plan import Plan, plan_site
+from iops.settings import load_settings
 
 UTC = dt.UTC
 
@@ -224,11 +225,28 @@ def test_uids_survive_an_edit_of_the_event(event_site: FixtureSite) -> None:
     assert uids(event_site.plan()) == before
 
 
-def test_files_written_in_another_order_give_the_same_calendars(tmp_path: Path) -> None:
-    sites = []
-    for name, order in (("a", list(EVENTS)), ("b", list(reversed(EVENTS)))):
-        site = FixtureSite(tmp_path / name / "src")
-        site.write("mkdocs.yml", MKDOCS_YML.format(repo=REPO))
-        write_all(site, {**BASE_FILES, **{rel: EVENTS[rel] for rel in order}})
-        sites.append(calendars(site.plan()))
-    assert sites[0] == sites[1]
+def test_files_read_in_another_order_give_the_same_calendars(
+    event_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = event_site.plan()
+    first, sources = calendars(plan), [item.source for item in plan.site.items]
+    in_order = loader.source_files
+    monkeypatch.setattr(loader, "source_files", lambda root: in_order(root)[::-1])
+    reversed_plan = event_site.plan()
+    assert [item.source for item in reversed_plan.site.items] == sources[::-1]
+    assert calendars(reversed_plan) == first  # the same UIDs, and the very same bytes
+
+
+def test_every_calendar_of_the_demo_site_is_valid() -> None:
+    plan = plan_site(load_settings(REPO), NOW)
+    files = calendars(plan)
+    assert len(files) == 1 + len(plan.site.of_kind("chapter")) + len(plan.site.of_kind("event"))
+    for path, data in files.items():
+        assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b""), path
+        assert max(len(line) for line in data.split(b"\r\n")) <= 75, path
+        cal = icalendar.Calendar.from_ical(data)
+        assert cal.get_missing_tzids() == set(), path
+        [parsed] = vobject.readComponents(data.decode("utf-8"), validate=True)
+        assert parsed.name == "VCALENDAR", path
+    every = vevents(files["events/calendar.ics"])
+    assert len({e.uid for e in every}) == len(every) == len(plan.site.of_kind("event"))

@@ -43,6 +43,7 @@ CHANGES = {
         f"---\ntitle: '{HOSTILE}'\ndate: 2014-05-01\nauthor: bo\ntags: [strategy]\n---\nAdded.\n"
     ),
 }
+PREVIEW_OR_SITE = ("https://preview.example/pr/7/", "https://example.org/")
 ROW = re.compile(r"^  (added|changed|removed) +(/\S*)", re.MULTILINE)
 
 
@@ -132,7 +133,10 @@ def test_untouched_pages_are_unchanged(builds: Builds) -> None:
     assert diff.unchanged_count == len(base.keys() & head.keys()) - len(diff.changed)
     assert diff.unchanged_count > 20
     assert head["blog/2014/added/"] == PageEntry(
-        "blog/2014/added/", HOSTILE, head["blog/2014/added/"].digest
+        "blog/2014/added/",
+        HOSTILE,
+        head["blog/2014/added/"].digest,
+        address="https://example.org/blog/2014/added/",
     )
     assert head["rss.xml"].kind is Kind.FILE and head["rss.xml"].title == "RSS feed"
     assert not any(url.startswith(("assets/", "search/", "sitemap")) for url in head)
@@ -149,14 +153,20 @@ def test_markdown_summary_links_titles_and_escapes_them(builds: Builds) -> None:
     assert result.stdout == ""
     text = summary.read_text("utf-8")
     assert "**Pages:** 1 added, 6 changed, 1 removed," in text
-    assert "- [Edited post](https://preview.example/pr/7/blog/2014/edited/)" in text
-    assert "- Gone post `/blog/2014/gone/`" in text  # removed: nothing to link to
+    # Titles link to the preview; the paths of changed and removed pages to
+    # the pages as published now, and an added page is not published yet.
+    assert (
+        "- [Edited post](https://preview.example/pr/7/blog/2014/edited/) "
+        "[`/blog/2014/edited/`](https://example.org/blog/2014/edited/)\n"
+    ) in text
+    assert "- Gone post [`/blog/2014/gone/`](https://example.org/blog/2014/gone/)\n" in text
+    assert "(https://preview.example/pr/7/blog/2014/added/) `/blog/2014/added/`\n" in text
     assert text.index("`/blog/2014/gone/`") < text.index("<details><summary>Feeds")
     assert "<img" not in text and "](javascript" not in text
     html = lxml.html.fromstring(markdown.markdown(text))
     assert html.xpath("//img") == []
     links = html.xpath("//a/@href")
-    assert links and all(link.startswith("https://preview.example/pr/7/") for link in links)
+    assert links and all(link.startswith(PREVIEW_OR_SITE) for link in links)
     assert HOSTILE in html.text_content().replace("\\", "")
 
 
@@ -260,6 +270,8 @@ def test_manifest_hashes_the_content_not_the_navigation(tmp_path: Path) -> None:
         (tmp_path / name / "assets").mkdir()
         (tmp_path / name / "assets" / f"main.{nav}.css").write_text(nav)
     (tmp_path / "head/empty.html").write_text("")
+    (tmp_path / "head/pagefind").mkdir()  # the search index, rebuilt with every page
+    (tmp_path / "head/pagefind/pagefind-entry.json").write_text("{}")
     base, head = page_manifest(tmp_path / "base"), page_manifest(tmp_path / "head")
     assert list(head) == ["404.html", "a/", "empty.html", "old/"]
     assert head["a/"].title == "Title"
@@ -294,3 +306,21 @@ def test_reports_list_pages_then_redirects_then_files() -> None:
     summary = render_markdown(diff, "main", "pr", limit=2)
     assert "- P0 `/p0/`\n- P1 `/p1/`\n- … and 1 more\n" in summary
     assert "- New name (was: Old \\[31mname) `/x/`" in summary
+
+
+def test_a_summary_links_the_published_page_of_the_base() -> None:
+    """The head's canonical address is the pull request's to set: only the base's is used."""
+    base = [
+        PageEntry("x/", "X", "1", address="https://site.example/x/"),
+        PageEntry("gone/", "Gone", "1", address="javascript:alert(1)"),
+        PageEntry("old/", "Old", "1", address="https://site.example/o(l)d/`x`/"),
+    ]
+    head = [PageEntry("x/", "X", "2", address="https://evil.example/x/")]
+    head.append(PageEntry("new/", "New", "1", address="https://evil.example/new/"))
+    diff = compare({e.url: e for e in base}, {e.url: e for e in head})
+    summary = render_markdown(diff, "main", "pr")
+    assert "- X [`/x/`](https://site.example/x/)\n" in summary
+    assert "- New `/new/`\n" in summary
+    assert "- Gone `/gone/`\n" in summary
+    assert "- Old [`/old/`](https://site.example/o%28l%29d/%60x%60/)\n" in summary
+    assert "evil" not in summary and "javascript" not in summary

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
-from conftest import NOW, FixtureSite
+from conftest import NOW, REPO, FixtureSite
 from iops import events
 from iops.listings import GeneratedPage
-from iops.plan import Plan
+from iops.plan import Plan, plan_site
+from iops.settings import load_settings
 
 # NOW is 2026-11-23 12:00 UTC.
 LONDON = "chapters/london/events"
@@ -200,6 +203,10 @@ def test_build_writes_event_pages_listings_and_calendars(event_site: FixtureSite
         f"{LONDON}/2027-03-27-vigil.md",
         event("Vigil", "2027-03-27T22:00", "2027-03-28T03:00", "location: Parliament Square\n"),
     )
+    event_site.write(
+        "content/events/2027-04-05-call.md",
+        event("Call", "2027-04-05T18:00", extra="online: https://meet.example.org/call\n"),
+    )
     result = event_site.run("build")
     assert result.returncode == 0, result.stderr
     built = event_site.root / "site"
@@ -209,6 +216,13 @@ def test_build_writes_event_pages_listings_and_calendars(event_site: FixtureSite
     assert 'href="vigil.ics"' in vigil
     assert 'href="webcal://example.org/chapters/london/events/2027/vigil/vigil.ics"' in vigil
     assert 'href="../../../">IOPS London</a>' in vigil
+    assert "<dt>Where</dt><dd>Parliament Square</dd>" in vigil and "<dt>Online</dt>" not in vigil
+    call = (built / "events/2027/call/index.html").read_text("utf-8")
+    assert '<dt>Online</dt><dd><a href="https://meet.example.org/call">' in call
+    assert "<dt>Where</dt>" not in call
+    listings = " ".join(p.read_text("utf-8") for p in (built / "events/page").rglob("*.html"))
+    assert "(UTC+01:00)</time> · Parliament Square</p>" in listings
+    assert "18:00</time> BST (UTC+01:00) · online</p>" in listings
     assert (
         (built / "chapters/london/events/2027/vigil/vigil.ics")
         .read_bytes()
@@ -219,9 +233,49 @@ def test_build_writes_event_pages_listings_and_calendars(event_site: FixtureSite
     home = (built / "index.html").read_text("utf-8")
     assert 'id="upcoming-events"' in home and 'href="chapters/london/events/2027/vigil/"' in home
     assert "Past events: IOPS London" in (built / LONDON / "past/index.html").read_text("utf-8")
+    assert_every_calendar_link_has_its_webcal_link(built)
+
+
+def assert_every_calendar_link_has_its_webcal_link(built: Path) -> None:
+    """Wherever a page links a .ics file, it also links the same file as webcal://."""
+    checked = 0
+    for path in built.rglob("*.html"):
+        html = path.read_text("utf-8")
+        page = "https://example.org/" + path.relative_to(built).as_posix()
+        hrefs = re.findall(r'href="([^"]+)"', html)
+        webcal = {h.split("://", 1)[1] for h in hrefs if h.startswith("webcal://")}
+        downloads = {
+            urljoin(page, h).split("://", 1)[1]
+            for h in hrefs
+            if h.endswith(".ics") and not h.startswith("webcal://")
+        }
+        assert downloads == webcal, path
+        checked += bool(downloads)
+    assert checked >= 10  # event pages, listings, chapters, home, the Feeds page
 
 
 def test_listings_are_at_now_of_the_build(event_site: FixtureSite) -> None:
     later = pages_by_url(event_site.plan(NOW + dt.timedelta(days=60)))
     assert titles(later["events/"]) == []
     assert titles(later["events/past/"]) == ["Later", "National"]
+
+
+# --- the demo site --------------------------------------------------------------
+
+
+def test_demo_events_cover_zones_online_and_a_clock_change() -> None:
+    site = plan_site(load_settings(REPO), NOW).site
+    demo = site.of_kind("event")
+    assert len(demo) >= 15
+    assert len(events.upcoming(demo, NOW)) >= 3 and len(events.past(demo, NOW)) >= 3
+    assert len({str(e.when.tzinfo) for e in demo if e.when}) >= 4
+    assert any(e.field("online") for e in demo)
+    assert any(e.field("location") and not e.field("online") for e in demo)
+    # One runs through the night the clocks change: its offset at the end differs.
+    assert any(
+        (end := events.calendars.event_end(e)) is not None
+        and e.when is not None
+        and end.utcoffset() != e.when.utcoffset()
+        for e in demo
+    )
+    assert {e.owner for e in demo} - {None}  # chapters have events of their own

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FixtureSite
+from iops.loader import WHEN_FIELDS
 from iops.parsing import parse_file
 from iops.scaffold import KINDS, Request, new_file
 from iops.schema import SCHEMAS
@@ -67,6 +68,12 @@ CASES = {
         "content/projects/zoë-s-plan-1-what-next.md",
         "projects/zoë-s-plan-1-what-next/",
         'Zoë\'s "plan": #1 \\ what next?',
+    ),
+    "chapter project": Case(
+        ("project", "Housing survey", "--chapter", "london"),
+        "chapters/london/projects/housing-survey.md",
+        "chapters/london/projects/housing-survey/",
+        "Housing survey",
     ),
     "poll": Case(
         ("poll", "Meeting night", "--chapter", "london", "--author", "bo"),
@@ -127,6 +134,12 @@ def test_new_file_passes_check_once_filled_in(fixture_site: FixtureSite, name: s
     assert "not published" not in checked.stdout
     item = fixture_site.plan().site.by_source[case.rel]
     assert (item.kind, item.url, item.title) == (case.args[0], case.url, case.title)
+    assert item.owner == (case.rel.split("/")[1] if case.rel.startswith("chapters/") else None)
+    if item.kind != "event":  # dated today: an event is dated by its start
+        assert item.when is not None and item.when.date().isoformat() == TODAY
+        assert f"\n{WHEN_FIELDS[item.kind]}: {TODAY}\n" in text
+    assert made.stdout.splitlines()[-2].startswith("  below the front matter: ")
+    assert made.stdout.splitlines()[-1] == "Then run `build.py check`."
     # An event's address has its start's year: it is known once start is.
     published = f"It will be published at /{case.url}\n" in made.stdout
     assert published == ("start" not in case.blanks)

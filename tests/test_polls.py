@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import BASE_FILES, MKDOCS_YML, NOW, REPO, FixtureSite
 from iops import polls
+from iops.plan import plan_site
 from iops.polls import PollState
+from iops.settings import load_settings
 
 FUTURE = "content/polls/future.md"
 FUTURE_TEXT = """\
@@ -66,6 +68,10 @@ questions:
 PROJECT = "content/projects/wiki.md"
 PROJECT_TEXT = (
     "---\ntitle: Wiki\ncreated: 2013-02-01\nstatus: active\nmembers: [ada, bo]\n---\nA wiki.\n"
+)
+CHAPTER_PROJECT = "chapters/london/projects/video.md"
+CHAPTER_PROJECT_TEXT = (
+    "---\ntitle: Video\ncreated: 2012-06-01\nstatus: completed\nmembers: [ada]\n---\nFilms.\n"
 )
 
 
@@ -291,7 +297,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = FixtureSite(tmp_path_factory.mktemp("polls") / "src")
     site.write("mkdocs.yml", MKDOCS_YML.format(repo=REPO))
     files = {**BASE_FILES, FUTURE: FUTURE_TEXT, OPEN: OPEN_TEXT, UPCOMING: UPCOMING_TEXT}
-    for rel, text in {**files, PROJECT: PROJECT_TEXT}.items():
+    for rel, text in {
+        **files,
+        PROJECT: PROJECT_TEXT,
+        CHAPTER_PROJECT: CHAPTER_PROJECT_TEXT,
+    }.items():
         site.write(rel, text)
     result = site.run("build", epoch=NOW)
     assert result.returncode == 0, result.stderr
@@ -341,3 +351,31 @@ def test_home_listing_and_project_pages(built: Path) -> None:
     assert 'href="../../members/ada/"' in project and "Bo Example" in project
     assert "A wiki." in project
     assert "Wiki" in (built / "members/bo/index.html").read_text("utf-8")
+
+
+def test_chapter_and_member_pages_show_their_projects(built: Path) -> None:
+    video = (built / "chapters/london/projects/video/index.html").read_text("utf-8")
+    assert "Completed" in video and '<dt>Chapter</dt><dd><a href="../../">IOPS London</a>' in video
+    for chapter in ("london", "uk"):  # the UK chapter rolls up London's
+        page = text_of((built / f"chapters/{chapter}/index.html").read_text("utf-8"))
+        assert "Projects Video · Completed" in page, chapter
+        assert (built / f"chapters/{chapter}/projects/index.html").exists()
+    ada = text_of((built / "members/ada/index.html").read_text("utf-8"))
+    assert "Projects Wiki · Active" in ada and "Video · Completed" in ada
+    assert "Video" not in (built / "members/bo/index.html").read_text("utf-8")
+    listing = text_of((built / "projects/index.html").read_text("utf-8"))
+    assert listing.index("Active (1)") < listing.index("Completed (1)")
+
+
+# --- the demo site ---------------------------------------------------------------
+
+
+def test_demo_polls_include_a_many_question_poll_and_an_open_one() -> None:
+    site = plan_site(load_settings(REPO), NOW).site
+    demo = polls.tallies(site)
+    assert len(demo) >= 4
+    assert max(len(p.questions) for p in demo) >= 5  # like the 2014 poll on the future
+    assert any(p.state == PollState.OPEN for p in demo)
+    assert any(p.state == PollState.CLOSED for p in demo)
+    assert any(q.turnout_tenths is not None for p in demo for q in p.questions)
+    assert any(p.item.owner for p in demo)  # a chapter's poll too

@@ -5,10 +5,12 @@ The real build of a project page is in test_polls.py (one build for both)."""
 from __future__ import annotations
 
 import pytest
-from conftest import FixtureSite
+from conftest import NOW, REPO, FixtureSite
 from iops import projects
 from iops.listings import GeneratedPage, Listing
+from iops.plan import plan_site
 from iops.projects import ProjectsView
+from iops.settings import load_settings
 
 
 def project(created: str, status: str, members: str = "[ada]") -> str:
@@ -110,3 +112,12 @@ def test_bad_projects_name_file_line_and_field(
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"content/projects/bad.md:{where}"), problems
     assert message in problems[0] and " — " in problems[0]
+
+
+def test_demo_projects_cover_every_status() -> None:
+    site = plan_site(load_settings(REPO), NOW).site
+    demo = site.of_kind("project")
+    assert len(demo) >= 6
+    assert {p.field("status") for p in demo} == set(projects.STATUSES)
+    assert any(p.owner for p in demo) and any(p.owner is None for p in demo)
+    assert all(p.field("members") for p in demo)

@@ -139,6 +139,10 @@ def test_every_page_links_its_source_and_history(fixture_site: FixtureSite) -> N
         "---\ntitle: Second\ndate: 2014-01-16\nauthor: bo\n"
         "aliases: [old/second.html]\n---\nText.\n",
     )
+    chapter_post = "chapters/london/blog/2014-02-01-london-news.md"
+    fixture_site.write(
+        chapter_post, "---\ntitle: London news\ndate: 2014-02-01\nauthor: ada\n---\nText.\n"
+    )
     result = fixture_site.run("build")
     assert result.returncode == 0, result.stderr
     built = fixture_site.root / "site"
@@ -152,6 +156,14 @@ def test_every_page_links_its_source_and_history(fixture_site: FixtureSite) -> N
         "Edit this page",
         f"{base}/edit/main/chapters/london/index.md",
     )
+    assert _links(built / "chapters/london/blog/2014/london-news/index.html") == [
+        ("Edit this page", f"{base}/edit/main/{chapter_post}"),
+        ("History", f"{base}/commits/main/{chapter_post}"),
+    ]
+    assert _links(built / "chapters/london/blog/index.html") == [
+        ("See the source files", f"{base}/tree/main/chapters/london/blog"),
+        ("History", f"{base}/commits/main/chapters/london/blog"),
+    ]
     # London has no events folder: its (empty) events listing points at the chapter's.
     assert _links(built / "chapters/london/events/index.html") == [
         ("See the source files", f"{base}/tree/main/chapters/london"),

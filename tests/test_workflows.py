@@ -8,12 +8,14 @@ shows as an annotation on the file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -220,3 +222,123 @@ def test_check_on_a_valid_site_prints_no_annotation(fixture_site: FixtureSite) -
     assert result.returncode == 0, result.stderr
     assert "::" not in result.stdout
     assert result.stdout.startswith("ok: ")
+
+
+def _load(name: str) -> dict[Any, Any]:
+    workflow: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text("utf-8"))
+    return workflow
+
+
+def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def _step(workflow: dict[Any, Any], name: str) -> dict[str, Any]:
+    [step] = [step for step in _steps(workflow) if step.get("name") == name]
+    return step
+
+
+def test_a_pull_request_runs_every_check_and_summarizes() -> None:
+    workflow = _load("pull-request.yml")
+    assert set(workflow[True]) == {"pull_request"}
+    runs = "\n".join(step.get("run", "") for step in _steps(workflow))
+    assert "make test" in runs  # the suite, with ruff, mypy, zizmor and actionlint
+    assert "build.py check --format github" in runs
+    assert "build.py build" in runs
+    lychee = _step(workflow, "Check links and anchors")["run"]
+    assert "--offline" in lychee and "--include-fragments" in lychee
+    upload = _step(workflow, "Upload the preview")
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "site/"
+    summary = _step(workflow, "Summarize the pages this changes")
+    assert 'diff "origin/$BASE_REF" --head-site site' in summary["run"]
+    assert "--format markdown" in summary["run"]
+    assert summary["run"].count('>> "$GITHUB_STEP_SUMMARY"') == 2
+    assert summary["env"]["PREVIEW_URL"] == "${{ steps.preview.outputs.artifact-url }}"
+    assert upload["id"] == "preview"
+    # Both sides of the summary and the preview share one "now".
+    assert 'SOURCE_DATE_EPOCH=$(date +%s)" >> "$GITHUB_ENV"' in runs
+
+
+def test_the_site_is_deployed_on_push_every_night_and_by_hand() -> None:
+    workflow = _load("deploy.yml")
+    triggers = workflow[True]
+    assert triggers["push"] == {"branches": ["main"]}
+    assert [s["cron"] for s in triggers["schedule"]] == ["23 0 * * *"]
+    assert "workflow_dispatch" in triggers
+    assert _step(workflow, "Upload the site for Pages")["with"]["path"] == "site/"
+    assert _step(workflow, "Deploy")["uses"].startswith("actions/deploy-pages@")
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_concurrency_the_pip_cache_and_versions_are_set() -> None:
+    for path in _workflow_files():
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        assert workflow["concurrency"]["group"].startswith("${{ github.workflow }}"), path.name
+        pythons = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/setup-")]
+        assert pythons, path.name
+        for step in pythons:
+            settings = step["with"]
+            assert (settings["cache"], settings["cache-dependency-path"]) == (
+                "pip",
+                "requirements.lock",
+            ), path.name
+            # Unquoted, 3.10 would be read as the number 3.1.
+            assert isinstance(settings["python-version"], str), path.name
+        assert set(re.findall(r"python-version: (\S+)", path.read_text("utf-8"))) == {'"3.11"'}
+    pull_request = _load("pull-request.yml")["concurrency"]
+    assert "github.event.pull_request.number" in pull_request["group"]
+    assert pull_request["cancel-in-progress"] is True
+    assert _load("deploy.yml")["concurrency"]["cancel-in-progress"] is False
+
+
+def _git(root: Path, *args: str, when: dt.datetime | None = None) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    if when is not None:
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
+        env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    command = ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run([*command, *args], check=True, capture_output=True, env=env)
+
+
+def test_the_nightly_build_is_as_of_the_time_it_runs(fixture_site: FixtureSite) -> None:
+    """The deploy workflow's build step, run as it is: a commit made ten days
+    ago with an event and a post of five days ago. As of the commit the event
+    is upcoming and the post scheduled; the nightly build shows them moved on."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    committed, due = now - dt.timedelta(days=10), now - dt.timedelta(days=5)
+    year = due.year
+    fixture_site.write(
+        f"content/events/{due:%Y-%m-%d}-due-meeting.md",
+        f"---\ntitle: Due meeting\nstart: {due:%Y-%m-%dT10:00}\nonline: https://x.example/\n---\n",
+    )
+    fixture_site.write(
+        f"content/blog/{due:%Y-%m-%d}-due-post.md",
+        f"---\ntitle: Due post\ndate: {due:%Y-%m-%d}\nauthor: ada\n---\nOut now.\n",
+    )
+    _git(fixture_site.root, "init", "--quiet")
+    _git(fixture_site.root, "add", "--all")
+    _git(fixture_site.root, "commit", "--quiet", "-m", "Content", when=committed)
+    # Without the step's SOURCE_DATE_EPOCH, the build would be as of the commit.
+    held = fixture_site.plan(now=committed).site.held_back
+    assert [item.title for item in held] == ["Due post"]
+
+    script = _step(_load("deploy.yml"), "Build strictly")["run"]
+    command = ".venv/bin/python build.py build"
+    assert command in script
+    site = fixture_site.root / "site"
+    build = f'"{sys.executable}" "{REPO / "build.py"}" --root "{fixture_site.root}" build'
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(fixture_site.root)}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script.replace(command, build)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (site / f"blog/{year}/due-post/index.html").is_file()
+    past = (site / "events/past/index.html").read_text("utf-8")
+    upcoming = (site / "events/index.html").read_text("utf-8")
+    assert "Due meeting" in past and "Due meeting" not in upcoming

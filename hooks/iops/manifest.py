@@ -1,9 +1,9 @@
 """What a built site gives its readers, and what one build changes against another.
 
 `page_manifest` reads a built site folder (no MkDocs needed): each page's URL,
-title and a hash of its content region; each redirect's target; each feed,
-calendar and data file's bytes. `compare` lists what a head build adds,
-changes and removes against a base build; `render_text` and
+title, published address and a hash of its content region; each redirect's
+target; each feed, calendar and data file's bytes. `compare` lists what a
+head build adds, changes and removes against a base build; `render_text` and
 `render_markdown` report it to a terminal and to a GitHub job summary.
 """
 
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import lxml.html
 
-SKIPPED_DIRS = frozenset({"assets", "search"})
-"""Top-level folders of theme code and the search index: not what a reader reads."""
+SKIPPED_DIRS = frozenset({"assets", "search", "pagefind"})
+"""Top-level folders of theme code and the search index (MkDocs' or Pagefind's):
+not what a reader reads."""
 SKIPPED_FILES = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 
 _CONTENT = "//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]"
@@ -61,6 +62,9 @@ class PageEntry:
     kind: Kind = Kind.PAGE
     target: str = ""
     """A redirect's destination, relative to the site root (or absolute)."""
+    address: str = ""
+    """A page's published address, from its canonical link; '' where it has none.
+    Not part of the digest: it follows from `url` and the site's address."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,9 @@ def _read(site_dir: Path, rel: str) -> PageEntry:
     regions = doc.xpath(_CONTENT) or doc.xpath(_FALLBACK) or doc.xpath("//body") or [doc]
     region = regions[0]
     html = lxml.html.tostring(region, encoding="unicode", with_tail=False)
-    return PageEntry(url, _title(doc, region), _sha256(html.encode()))
+    canonical = doc.xpath("//link[@rel='canonical']/@href")
+    address = str(canonical[0]).strip() if canonical else ""
+    return PageEntry(url, _title(doc, region), _sha256(html.encode()), address=address)
 
 
 def _title(doc: lxml.html.HtmlElement, region: lxml.html.HtmlElement | None) -> str:
@@ -199,7 +205,7 @@ def render_text(diff: Diff, base_label: str, head_label: str) -> str:
         part = diff.only(kind)
         if kind is Kind.PAGE or not part.is_empty:
             lines.append(f"{heading}: {_counts(part)}")
-        rows = [(verb, f"/{entry.url}", _describe(entry, was)) for verb, entry, was in _rows(part)]
+        rows = [(verb, f"/{e.url}", _describe(e, before)) for verb, e, before in _rows(part)]
         width = min(max((len(url) for _, url, _ in rows), default=0), 48)
         lines += [f"  {verb:<8} {url:<{width}}  {text}" for verb, url, text in rows]
     return "\n".join(lines) + "\n"
@@ -211,8 +217,11 @@ def render_markdown(
     """The report as GitHub-flavoured Markdown, for a pull request's job summary.
 
     Titles are escaped, never trusted: a member's title cannot become markup.
-    Titles link to `base_url` (the preview) when one is given; pages then
-    files, which fold away; at most `limit` lines per list.
+    Titles link to `base_url` (the preview) when one is given. The path of a
+    changed or removed page links to the page as the base build publishes it
+    (its canonical address): the base's, because the head's site address is
+    the pull request's to set. Pages then files, which fold away; at most
+    `limit` lines per list.
     """
     out = [
         "### Pages this change adds, changes and removes",
@@ -230,8 +239,8 @@ def render_markdown(
             out += [f"<details><summary>{heading}: {_counts(part)}</summary>", ""]
         for verb in ("added", "changed", "removed"):
             items = [
-                _markdown_item(entry, was, base_url if verb != "removed" else None)
-                for row_verb, entry, was in _rows(part)
+                _markdown_item(entry, before, base_url if verb != "removed" else None)
+                for row_verb, entry, before in _rows(part)
                 if row_verb == verb
             ]
             if items:
@@ -262,32 +271,45 @@ def _counts(diff: Diff) -> str:
     )
 
 
-def _rows(diff: Diff) -> Iterator[tuple[str, PageEntry, str | None]]:
-    """(verb, entry, former title if it changed), added then changed then removed."""
+def _rows(diff: Diff) -> Iterator[tuple[str, PageEntry, PageEntry | None]]:
+    """(verb, entry, the base's entry of its URL), added then changed then removed."""
     for entry in diff.added:
         yield "added", entry, None
     for change in diff.changed:
-        was = change.before.title if change.before.title != change.after.title else None
-        yield "changed", change.after, was
+        yield "changed", change.after, change.before
     for entry in diff.removed:
-        yield "removed", entry, None
+        yield "removed", entry, entry
 
 
-def _describe(entry: PageEntry, was: str | None) -> str:
+def _former_title(entry: PageEntry, before: PageEntry | None) -> str | None:
+    return before.title if before is not None and before.title != entry.title else None
+
+
+def _describe(entry: PageEntry, before: PageEntry | None) -> str:
     text = f"-> /{entry.target} ({entry.title})" if entry.kind is Kind.REDIRECT else entry.title
+    was = _former_title(entry, before)
     return clean_text(f"{text} (was: {was})" if was else text)
 
 
-def _markdown_item(entry: PageEntry, was: str | None, base_url: str | None) -> str:
+def _markdown_item(entry: PageEntry, before: PageEntry | None, base_url: str | None) -> str:
     title = escape_markdown(entry.title) or "(no title)"
     link = _link(base_url, entry.target or entry.url) if base_url else None
     if link:
         title = f"[{title}]({link})"
     path = f"`/{_quote(entry.url)}`"
+    published = _web_address(before.address) if before is not None else None
+    if published:
+        path = f"[{path}]({published})"
     if entry.kind is Kind.REDIRECT:
         path = f"{path} → `/{_quote(entry.target)}`"
+    was = _former_title(entry, before)
     former = f" (was: {escape_markdown(was)})" if was else ""
     return f"- {title}{former} {path}"
+
+
+def _web_address(address: str) -> str | None:
+    """`address` made safe for a Markdown link; None unless it is http(s)."""
+    return _quote(address) if address.startswith(("http://", "https://")) else None
 
 
 def _link(base_url: str, url: str) -> str | None:
