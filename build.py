@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -16,14 +18,15 @@ import click
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from iops.plan import Plan, plan_site  # noqa: E402
+from iops.cache import CACHE_SWITCH  # noqa: E402
+from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
 from iops.settings import build_time, load_settings, read_build_time  # noqa: E402
 
 
-def _plan(root: Path) -> Plan:
+def _plan(root: Path, *, bodies: bool = False) -> Plan:
     # Checking renders nothing, so the Markdown bodies are not even kept.
-    return plan_site(load_settings(root), build_time(root), bodies=False)
+    return plan_site(load_settings(root), build_time(root), bodies=bodies)
 
 
 def _report(problems: Iterable[Problem], github: bool = False) -> int:
@@ -89,10 +92,36 @@ def check(root: Path, fmt: str) -> None:
 @click.option(
     "--site-dir", type=click.Path(path_type=Path), help="Where to write (default: site/)."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that render pages (default: one per core).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Render every page again; do not read or write .cache/."
+)
+@click.option(
+    "--page-time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a page's Markdown may take to convert before the build fails.",
+)
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="MkDocs' own build, one page at a time: the reference the fast build must match.",
+)
 @click.pass_obj
-def build(root: Path, site_dir: Path | None) -> None:
+def build(
+    root: Path,
+    site_dir: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    page_time_limit: float,
+    plain: bool,
+) -> None:
     """Check, then build the site strictly; site/ is replaced only on success."""
-    import os
 
     clock = read_build_time(root)
     if clock.why:
@@ -100,35 +129,74 @@ def build(root: Path, site_dir: Path | None) -> None:
         click.echo("Set SOURCE_DATE_EPOCH to build the same site again later.", err=True)
     # One "now" for the checks, our pages and MkDocs' sitemap, which reads it here.
     os.environ["SOURCE_DATE_EPOCH"] = str(clock.epoch)
-    if _report(_plan(root).problems):
+    plan = _plan(root, bodies=True)
+    if _report(plan.problems):
         sys.exit(1)
     target = (site_dir or root / "site").resolve()
     started = time.perf_counter()
-    if not build_into(root, target):
+    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit)
+    with prepared(plan):
+        built = build_into(root, target, how)
+    if not built:
         click.echo(f"The build failed; {target} was left as it was.", err=True)
         sys.exit(1)
     click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
 
 
-def build_into(root: Path, target: Path) -> bool:
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int | None = None
+    """Processes for the pages; None: one per core."""
+    cache: bool = True
+    """Keep rendered pages in .cache/ and take unchanged ones from there."""
+    plain: bool = False
+    """MkDocs' own build instead (no workers, no cache)."""
+    page_seconds: float = 30.0
+    """How long a page's Markdown may take (not for the plain build)."""
+
+
+def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
     """Build into a fresh folder beside `target`, then swap it in.
 
     The swap is two renames on one file system, so `target` is always either
     the last good site or the new one, never a half-written mix.
     """
+    import parallel_build
+    from iops.cache import build_cache
+    from iops.workers import cores
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    switch = os.environ.get(CACHE_SWITCH)
+    os.environ[CACHE_SWITCH] = "on" if how.cache else "off"  # read by the hooks' feeds
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(config)
+            if how.plain:
+                mkdocs_build(config)
+            else:
+                jobs = how.jobs or cores()
+                cache = build_cache(root, "pages")
+                stats = parallel_build.build(
+                    config,
+                    jobs=jobs,
+                    cache=cache,
+                    progress=Progress(),
+                    page_seconds=how.page_seconds,
+                )
+                click.echo(
+                    f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
+                    f"in {stats.seconds:.1f} s; {stats.read_from_cache} of {stats.pages} read "
+                    f"and {stats.rendered_from_cache} rendered from the cache.",
+                    err=True,
+                )
         finally:
             config.plugins.on_shutdown()
+            _restore(CACHE_SWITCH, switch)
     except (exceptions.MkDocsException, exceptions.Abort) as err:
         click.echo(str(err), err=True)
         shutil.rmtree(staging, ignore_errors=True)
@@ -143,6 +211,36 @@ def build_into(root: Path, target: Path) -> bool:
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+class Progress:
+    """Pages done, on one line that a terminal redraws, with the time left.
+
+    In a log (CI) it writes nothing: the summary line after the build says it all.
+    """
+
+    def __init__(self) -> None:
+        self.terminal = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.terminal or (now - self.shown < 0.2 and done < total):
+            return
+        self.shown = now
+        left = (now - self.started) / done * (total - done)
+        line = f"Rendering pages: {done} of {total} ({done * 100 // total}%)"
+        line += f", about {left:.0f} s left" if done < total else ""
+        sys.stderr.write(f"\r\x1b[K{line}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @cli.command()
@@ -215,7 +313,7 @@ def new(
 def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None:
     """Time `check`, a cold `build` and a rebuild after one edit on a generated site
     of N posts: wall and CPU time, peak memory, pages and bytes written."""
-    from benchmarks.measure import measure_build, measure_check
+    from benchmarks.measure import measure_build, measure_check, measure_search
 
     with tempfile.TemporaryDirectory(prefix="iops-bench-") as scratch:
         root = workdir or Path(scratch) / "site"
@@ -223,6 +321,8 @@ def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None
             click.echo(line)
         if not check_only:
             for line in measure_build(root, runs):
+                click.echo(line)
+            for line in measure_search(root):
                 click.echo(line)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import resource
 import shutil
 import statistics
@@ -69,7 +70,8 @@ def measure_check(root: Path, posts: int, runs: int) -> Iterator[str]:
 
 
 def measure_build(root: Path, runs: int) -> Iterator[str]:
-    """A cold build (no site, no cache) and a rebuild after one post's text changed."""
+    """A cold build (no site, no cache), a rebuild after one post's text changed,
+    and whether that rebuild wrote exactly what a cold build writes."""
     site = root / "site"
     cold = []
     for _ in range(runs):
@@ -78,10 +80,59 @@ def measure_build(root: Path, runs: int) -> Iterator[str]:
         cold.append(run_command(root, "build"))
     pages, size = site_size(site)
     yield f"cold build: {_median(cold)}; {pages} pages, {size / 1e6:.0f} MB written"
-    post = min((root / "content/blog").glob("*.md"))
+    # The newest post: its edit reaches the most pages (home, listings, feeds).
+    post = max((root / "content/blog").glob("*.md"))
     warm = []
     for n in range(runs):
         with post.open("a", encoding="utf-8") as text:
             text.write(f"\nOne more sentence, edit {n}.\n")
         warm.append(run_command(root, "build"))
     yield f"rebuild after editing {post.relative_to(root)}: {_median(warm)}"
+    reference = root / "site-cold"
+    run_command(root, "build", "--no-cache", "--site-dir", str(reference))
+    same = _digests(site) == _digests(reference)
+    yield f"rebuild identical to a cold build of the same files: {'yes' if same else 'NO'}"
+    shutil.rmtree(reference, ignore_errors=True)
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+
+
+def measure_search(root: Path, query: str = "solidarity") -> Iterator[str]:
+    """What a reader's browser fetches for one query on the search page: the
+    page with everything it loads, then the query (in Debian's Chromium)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from browser import CHROMIUM, chromium, local_context, serve_folder
+    from playwright.sync_api import Response
+
+    if not CHROMIUM.exists():
+        yield f"search: not measured ({CHROMIUM} is missing)"
+        return
+    site = root / "site"
+    sizes: dict[str, int] = {}
+
+    def note(response: Response) -> None:
+        sizes.setdefault(response.url, len(response.body()))
+
+    with (
+        serve_folder(site) as origin,
+        chromium() as browser,
+        local_context(browser, origin) as (context, _),
+    ):
+        page = context.new_page()
+        page.on("response", note)
+        page.goto(f"{origin}search/?q={query}", wait_until="networkidle")
+        page.wait_for_selector(".pagefind-ui__result", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+    search = sum(size for url, size in sizes.items() if "/pagefind/" in url)
+    index = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    yield (
+        f"search for {query!r}: {sum(sizes.values()) / 1e3:.0f} kB fetched in all, "
+        f"{search / 1e3:.0f} kB of it Pagefind's ({len(sizes)} requests); "
+        f"the whole index is {index / 1e6:.0f} MB"
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from iops import sanitize, templating
 from iops.plan import Plan, plan_site
+from iops.search import SearchIndexError
 from iops.settings import build_time, settings_from_config
 from iops.site_files import PageSource
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,8 +28,8 @@ class _State:
         self.preview = False
         self.plan: Plan | None = None
         self.sources: dict[str, PageSource] = {}
-        self.html_by_source: dict[str, str] = {}
-        """Each item's rendered HTML, for the feeds."""
+        self.files: Files | None = None
+        """The build's files; after the pages are read, their HTML is the feeds'."""
 
 
 _state = _State()
@@ -49,7 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("\n".join(str(p) for p in plan.errors))
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
-    _state.html_by_source = {}
+    _state.files = None
     return config
 
 
@@ -70,6 +71,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         Path(config.config_file_path).resolve().parent
     ):
         files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+    _state.files = files
     return files
 
 
@@ -80,13 +82,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # Cleaned once, here: the page and the feeds carry the same HTML.
-    html = sanitize.sanitize_html(html)
+    # Cleaned once, here: the page and the feeds carry the same HTML. No state
+    # is kept: the parallel build may take the result from its cache instead.
     templating.clean_toc(page.toc)
-    item = _state.sources[page.file.src_uri].item
-    if item is not None:
-        _state.html_by_source[item.source] = html
-    return html
+    return sanitize.sanitize_html(html)
 
 
 def on_page_context(
@@ -108,8 +107,17 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    assert _state.plan is not None  # set by on_config
-    for path, content in templating.feed_files(_state.plan, _state.html_by_source):
+    assert _state.plan is not None and _state.files is not None  # set by on_config, on_files
+    html_by_source = {}
+    for source in _state.sources.values():
+        file = _state.files.get_file_from_path(source.src_uri)
+        if source.item is not None and file is not None and file.page is not None:
+            html_by_source[source.item.source] = file.page.content or ""
+    for path, content in templating.feed_files(_state.plan, html_by_source):
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    try:
+        templating.index_for_search(_state.plan, html_by_source, Path(config.site_dir))
+    except SearchIndexError as err:
+        raise PluginError(str(err)) from err

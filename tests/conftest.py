@@ -27,6 +27,7 @@ theme:
   font: false
 hooks:
   - {repo}/hooks/mkdocs_adapter.py
+plugins: []
 extra:
   iops:
     language: en

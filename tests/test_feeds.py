@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
 import pytest
 from atom_validation import atom_errors
-from conftest import NOW, FixtureSite
-from iops import feeds
+from conftest import NOW, REPO, FixtureSite
+from iops import feeds, loader
+from iops.plan import plan_site
+from iops.settings import load_settings
 
 EXTRA = {
     "content/blog/2014-03-01-pictures.md": (
@@ -129,6 +133,23 @@ def test_feed_links_ids_dates_and_content(built: Path) -> None:
     assert "banner.png" in rss.entries[1].content[0].value
 
 
+def test_rss_channel_links_the_page_and_rel_self_the_feed(built: Path) -> None:
+    rss = feedparser.parse((built / "blog/rss.xml").read_bytes())
+    self_links = [link.href for link in rss.feed.links if link.rel == "self"]
+    assert self_links == ["https://example.org/blog/rss.xml"]
+    assert rss.feed.link == "https://example.org/blog/"
+
+
+def test_rss_dates_come_from_the_content(built: Path) -> None:
+    rss = feedparser.parse((built / "blog/rss.xml").read_bytes())
+    assert rss.feed.updated == "Thu, 01 May 2014 00:00:00 +0100"  # lastBuildDate: the newest
+    assert [e.published for e in rss.entries] == [
+        "Thu, 01 May 2014 00:00:00 +0100",
+        "Sat, 01 Mar 2014 00:00:00 +0000",
+        "Wed, 15 Jan 2014 00:00:00 +0000",
+    ]
+
+
 def test_chapter_feeds_roll_up_and_tag_and_member_feeds_exist(built: Path) -> None:
     uk = feedparser.parse((built / "chapters/uk/atom.xml").read_bytes())
     assert [e.title for e in uk.entries] == ["Local"]
@@ -159,6 +180,34 @@ def test_feeds_page_and_opml_list_every_feed(built: Path) -> None:
     assert listed == {f"https://example.org/{path}" for path in atom}
     page = (built / "feeds/index.html").read_text("utf-8")
     assert page.count(">RSS</a>") == len(listed)
+
+
+def test_every_page_links_the_site_feed(built: Path) -> None:
+    pages = [p for p in built.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text("utf-8")
+        if 'http-equiv="refresh"' in html:  # a redirect page: readers never see it
+            continue
+        depth = len(path.relative_to(built).parts) - 1
+        href = "../" * depth + "atom.xml" if depth else "atom.xml"
+        assert f'title="Test site: Everything (Atom)" href="{href}"' in html, path
+
+
+def test_feeds_page_and_opml_list_every_calendar(built: Path) -> None:
+    opml = ET.parse(built / "feeds.opml").getroot()
+    listed = {o.get("url") for o in opml.iter("outline") if o.get("type") == "link"}
+    found = {p.relative_to(built).as_posix() for p in built.rglob("calendar.ics")}
+    assert found == {
+        "events/calendar.ics",
+        "chapters/uk/events/calendar.ics",
+        "chapters/london/events/calendar.ics",
+    }
+    assert listed == {f"https://example.org/{path}" for path in found}
+    page = (built / "feeds/index.html").read_text("utf-8")
+    for path in found:
+        assert f'href="webcal://example.org/{path}"' in page
+        assert f'href="../{path}"' in page
 
 
 def _rendered(site: FixtureSite, body_html: str = "<p>x</p>") -> dict[str, bytes]:
@@ -221,3 +270,46 @@ def test_control_characters_and_empty_titles_do_not_break_feeds(fixture_site: Fi
         parsed = feedparser.parse(data)
         assert not parsed.bozo
         assert [e.title for e in parsed.entries] == ["Bell and escape", "(untitled)"]
+
+
+def test_feeds_carry_the_newest_50_items(fixture_site: FixtureSite) -> None:
+    for day in range(1, 61):  # 60 posts, one a day from 2015-01-01
+        when = (dt.date(2014, 12, 31) + dt.timedelta(days=day)).isoformat()
+        fixture_site.write(
+            f"content/blog/{when}-post-{day}.md",
+            f"---\ntitle: Post {day}\ndate: {when}\nauthor: bo\n---\nText.\n",
+        )
+    plan = fixture_site.plan()
+    assert plan.problems == ()
+    feed = {f.page_url: f for f in plan.feeds}["blog/"]
+    assert [item.title for item in feed.items] == [f"Post {n}" for n in range(60, 10, -1)]
+    for fmt in feeds.FORMATS:
+        parsed = feedparser.parse(feeds.render_feed(feed, fmt, plan.site, {}))
+        assert len(parsed.entries) == feeds.FEED_SIZE == 50
+        assert parsed.entries[0].title == "Post 60" and parsed.entries[-1].title == "Post 11"
+
+
+def test_ids_do_not_depend_on_the_order_files_are_read_in(
+    fixture_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(fixture_site)
+    sources = [item.source for item in fixture_site.plan().site.items]
+    first = _rendered(fixture_site)
+    in_order = loader.source_files
+    monkeypatch.setattr(loader, "source_files", lambda root: in_order(root)[::-1])
+    assert [item.source for item in fixture_site.plan().site.items] == sources[::-1]
+    assert _rendered(fixture_site) == first  # the same ids, and the very same bytes
+
+
+def test_every_feed_of_the_demo_site_parses_without_errors() -> None:
+    plan = plan_site(load_settings(REPO), NOW)
+    html = {item.source: f"<p>{item.title}</p>" for item in plan.site.items}
+    assert len(plan.feeds) > 20
+    for feed in plan.feeds:
+        for fmt in feeds.FORMATS:
+            parsed = feedparser.parse(feeds.render_feed(feed, fmt, plan.site, html))
+            assert not parsed.bozo, (feed.path(fmt), parsed.get("bozo_exception"))
+            assert len(parsed.entries) == len(feed.items) <= feeds.FEED_SIZE
+            ids = [e.id for e in parsed.entries]
+            assert len(set(ids)) == len(ids)
+            assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", i) for i in ids), ids

@@ -6,9 +6,13 @@ with time (see the harness's docstring).
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from conftest import REPO
@@ -26,6 +30,9 @@ def run_harness(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         check=False,
+        # The harness's fixture site goes here, not into /tmp: libFuzzer ends the
+        # process without running its clean-up.
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
 
 
@@ -43,11 +50,19 @@ def test_a_short_fuzzing_run_finds_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("crash-*"))
 
 
-@pytest.mark.parametrize("seed", sorted(p.name for p in (HARNESS.parent / "seeds").iterdir()))
-def test_every_seed_is_a_valid_file_of_its_kind(seed: str) -> None:
-    """Seeds that load reach the deepest code: each must load without problems."""
+@pytest.fixture(scope="module")
+def harness() -> Iterator[ModuleType]:
+    """The harness, imported here; the fixture site it makes on import is removed after."""
     sys.path.insert(0, str(HARNESS.parent))
-    import fuzz_front_matter as harness
+    import fuzz_front_matter
+
+    yield fuzz_front_matter
+    shutil.rmtree(fuzz_front_matter.ROOT, ignore_errors=True)
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in (HARNESS.parent / "seeds").iterdir()))
+def test_every_seed_is_a_valid_file_of_its_kind(harness: ModuleType, seed: str) -> None:
+    """Seeds that load reach the deepest code: each must load without problems."""
     from iops.problems import Problem
     from iops.reader import parse_source
     from iops.schema import validate
@@ -80,7 +95,11 @@ def test_a_crash_is_reported(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{REPO / 'hooks'}:{REPO / 'tests'}"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": f"{REPO / 'hooks'}:{REPO / 'tests'}",
+            "TMPDIR": str(tmp_path),
+        },
     )
     assert result.returncode != 0
     assert "ValueError: planted" in result.stdout + result.stderr

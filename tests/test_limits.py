@@ -91,6 +91,12 @@ def test_an_image_over_the_limit_is_refused(fixture_site: FixtureSite) -> None:
     ]
 
 
+@pytest.mark.parametrize("name", ["photo.JFIF", "anim.apng", "pic.heif", "pic.jxl", "favicon.ico"])
+def test_every_kind_of_picture_is_held_to_the_limit(fixture_site: FixtureSite, name: str) -> None:
+    sparse(fixture_site, f"content/img/{name}", limits.MAX_IMAGE_BYTES + 1)
+    only(fixture_site.problems(), f"content/img/{name}: file: the image is 5.0 MB")
+
+
 # --- tags -----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ record an error on any element that is not Material's: fix those instead.
 from __future__ import annotations
 
 import collections
+import gzip
 import json
 import logging
 import re
@@ -26,11 +27,14 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from browser import chromium, local_context, same_origin, serve_folder
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+
+if TYPE_CHECKING:  # conftest needs hooks/ on sys.path, which the script below adds later
+    from conftest import FixtureSite
 
 REPO = Path(__file__).resolve().parent.parent
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -59,6 +63,9 @@ PAGES = [
     "polls/poll-on-iops-future/",
     "members/carmen-iglesias/",
     "blog/page/2/",
+    "blog/2014/",
+    "chapters/london/events/",
+    "chapters/london/projects/",
     "news/2015/newsletter-winter-2015/",
     "chapters/london/blog/2014/what-is-iops-london/",
     "projects/translation-team/",
@@ -144,6 +151,20 @@ def test_mkdocs_validation_makes_broken_links_and_anchors_fatal() -> None:
     assert links.not_found >= logging.WARNING
     assert links.anchors >= logging.WARNING
     assert links.unrecognized_links >= logging.WARNING
+
+
+def test_a_broken_link_or_anchor_fails_the_build(fixture_site: FixtureSite) -> None:
+    fixture_site.write(
+        "content/blog/2014-02-01-links.md",
+        "---\ntitle: Links\ndate: 2014-02-01\nauthor: ada\n---\n"
+        "[here](#nope), [there](2014-01-15-first.md#nope) and [gone](gone.md)\n",
+    )
+    result = fixture_site.run("build")
+    assert result.returncode == 1
+    assert "contains a link '#nope', but there is no such anchor on this page" in result.stderr
+    assert "does not contain an anchor '#nope'" in result.stderr
+    assert "'gone.md', but the target 'blog/gone.md' is not found" in result.stderr
+    assert "Aborted with 3 warnings in strict mode!" in result.stderr
 
 
 def broken_links(folder: Path, site_url: str) -> tuple[int, list[str]]:
@@ -384,6 +405,28 @@ def test_no_wcag_violation(visitor: Visitor, path: str, viewport: str) -> None:
     assert not violations, describe(violations)
 
 
+def test_the_accessibility_check_catches_violations(browser: Browser, tmp_path: Path) -> None:
+    """axe-core runs, with the WCAG 2.0 to 2.2 rules: a page breaking one rule of each
+    level (a picture without text, grey on white, two small targets side by side)."""
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><title>x</title><main><h1>x</h1>'
+        '<img src="x.png"><p style="color:#aaa;background:#fff">Faint text</p>'
+        '<p><button style="width:10px;height:10px;padding:0;border:0;margin:0">a</button>'
+        '<button style="width:10px;height:10px;padding:0;border:0;margin:0">b</button>'
+        "</p></main>",
+        "utf-8",
+    )
+    with serve_folder(tmp_path) as base, local_context(browser, base) as (context, requested):
+        visit = Visitor(context, requested, base).visit("")
+    found = {v["id"]: set(v["tags"]) for v in visit.violations}
+    assert {"image-alt", "color-contrast", "target-size"} <= found.keys(), describe(
+        visit.violations
+    )
+    assert "wcag2a" in found["image-alt"]
+    assert "wcag2aa" in found["color-contrast"]
+    assert "wcag22aa" in found["target-size"]
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_no_request_to_another_host(visitor: Visitor, path: str) -> None:
     assert visitor.visit(path).foreign == []
@@ -393,12 +436,41 @@ def test_search_asks_no_other_host(visitor: Visitor) -> None:
     page, first = visitor.page, len(visitor.requested)
     page.set_viewport_size(VIEWPORTS["desktop"])
     page.goto(visitor.base, wait_until="networkidle")
-    page.click(".md-search__input")
-    page.keyboard.type("participatory")
-    page.wait_for_selector(".md-search-result__item", state="attached")
+    page.fill("#iops-search-q", "participatory")
+    page.press("#iops-search-q", "Enter")
+    page.wait_for_selector(".pagefind-ui__result", state="attached", timeout=20_000)
     requested = visitor.requested[first:]
-    assert any(url.endswith("/search/search_index.json") for url in requested)
+    assert any("/pagefind/" in url and url.endswith(".pf_index") for url in requested)
     assert [url for url in requested if not same_origin(url, visitor.base)] == []
+
+
+PAGE_WEIGHT_LIMIT = 150_000
+"""Bytes, compressed as a web server sends them: a page and all it loads (issue 6)."""
+
+
+def weight_of(site: Path, origin: str, urls: list[str]) -> dict[str, int]:
+    """Each file a page loaded, by its size gzipped (level 6, as web servers do)."""
+    sizes = {}
+    for url in dict.fromkeys(urls):
+        path = urllib.parse.urlsplit(url).path.lstrip("/")
+        assert same_origin(url, origin), url
+        file = site / path
+        if not path or path.endswith("/"):
+            file = file / "index.html"
+        sizes[path] = len(gzip.compress(file.read_bytes(), compresslevel=6))
+    return sizes
+
+
+@pytest.mark.parametrize("path", ["", "blog/2014/a-new-website/"])
+def test_the_home_page_and_a_post_weigh_under_150_kb(
+    demo: Demo, browser: Browser, path: str
+) -> None:
+    with serve_folder(demo.site) as base, local_context(browser, base) as (context, requested):
+        page = context.new_page()
+        page.goto(base + path, wait_until="networkidle")
+        sizes = weight_of(demo.site, base, requested)
+    assert len(sizes) > 3  # the page, its styles and scripts
+    assert sum(sizes.values()) < PAGE_WEIGHT_LIMIT, sorted(sizes.items(), key=lambda kv: -kv[1])
 
 
 def test_the_privacy_check_catches_a_request_to_another_host(

@@ -109,7 +109,8 @@ options = st.lists(
 VALID: dict[str, st.SearchStrategy[Any]] = {
     **dict.fromkeys(["date", "created", "opens", "closes", "founded", "joined", "adopted"], dates),
     **dict.fromkeys(["start", "end"], times),
-    **dict.fromkeys(["title", "name", "summary", "location", "place", "image", "avatar"], texts),
+    **dict.fromkeys(["title", "name", "summary", "location", "place"], texts),
+    **dict.fromkeys(["image", "avatar"], one_of("images/picture.jpg", "me.png", "../img/a.webp")),
     "author": members,
     "members": st.lists(members, max_size=2, unique=True),
     "admins": st.lists(members, max_size=2, unique=True),
@@ -155,6 +156,10 @@ ODD: dict[str, st.SearchStrategy[Any]] = {
     "order": st.integers(-(10**20), 10**20),
     "aliases": st.lists(one_of("../x", "http://x.org/", "/blog/", "/blog/view/1", "a b")),
     "online": one_of("javascript:alert(1)", "x y", "https://x y"),
+    **dict.fromkeys(
+        ["image", "avatar"],
+        one_of("javascript:alert(1)", "https://tracker.example/p.gif", "//x/p.gif", "a b.png"),
+    ),
     "github": one_of("-bad-", "a" * 40, "a--b"),
     "questions": st.lists(
         st.fixed_dictionaries(

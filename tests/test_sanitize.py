@@ -173,13 +173,48 @@ def test_what_is_dropped(dirty: str, clean: str | None) -> None:
     assert scriptable(result) == []
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["../../blog/2014/x/", "#fn:1", "?page=2", "x.png", "/tags/x/", "https://example.org/a?b#c"],
-)
-def test_relative_links_and_web_addresses_stay(url: str) -> None:
+@pytest.mark.parametrize("url", ["../../blog/2014/x/", "#fn:1", "?page=2", "x.png", "/tags/x/"])
+def test_relative_links_and_pictures_stay(url: str) -> None:
     html = f'<a href="{url}">a</a><img src="{url}" alt="i">'
     assert sanitize.sanitize_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a?b#c", "http://example.org/", "mailto:a@example.org"]
+)
+def test_links_to_web_and_mail_addresses_stay(url: str) -> None:
+    html = f'<a href="{url}">a</a>'
+    assert sanitize.sanitize_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tracker.example/p.gif",
+        "HTTP://tracker.example/p.gif",
+        "//tracker.example/p.gif",
+        "\\\\tracker.example/p.gif",
+        "/\\tracker.example/p.gif",
+        " \x01https://tracker.example/p.gif",
+        "ht\ttps://tracker.example/p.gif",
+        "&#104;ttps://tracker.example/p.gif",
+        "mailto:a@example.org",
+    ],
+)
+def test_a_picture_from_another_host_loses_its_source(url: str) -> None:
+    """Every reader's browser would ask that host for it, telling it who reads the page."""
+    html = f'<p><img src="{url}" alt="A photo">and ![x](y) <a href="https://example.org/">a</a></p>'
+    assert sanitize.sanitize_html(html) == (
+        '<p><img alt="A photo">and ![x](y) <a href="https://example.org/">a</a></p>'
+    )
+    assert sanitize.loads_from_elsewhere(url.replace("&#104;", "h"))
+
+
+def test_a_markdown_picture_from_another_host_loses_its_source() -> None:
+    html = project_markdown("![A photo](https://tracker.example/p.gif)\n\n![Ours](img/x.png)")
+    assert sanitize.sanitize_html(html) == (
+        '<p><img alt="A photo"></p>\n<p><img alt="Ours" src="img/x.png"></p>'
+    )
 
 
 def test_links_get_no_rel_and_no_target() -> None:
@@ -210,6 +245,19 @@ def test_clean_text_drops_what_xml_refuses_only() -> None:
     assert sanitize.clean_text("a\x00b\x07c\x1bd\x7fe\ufffef\uffffg") == "abcdefg"
     kept = "tab\tline\nreturn\r, NEL\x85, é, 😀, \u2028, \xa0"
     assert sanitize.clean_text(kept) == kept
+
+
+def test_contributing_names_every_element_and_attribute_members_may_use() -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text("utf-8")
+    section = guide[guide.index("\n## Writing the text\n") :]
+    section = section[: section.index("\n## ", 1)]
+    attributes = set().union(*sanitize.ALLOWED_ATTRIBUTES.values()) | {
+        name for by_name in sanitize.ATTRIBUTE_VALUES.values() for name in by_name
+    }
+    named = set(re.findall(r"`([a-z0-9]+)`", section))
+    assert sanitize.ALLOWED_TAGS - named == set()
+    assert attributes - named == set()
+    assert {"style", "svg", "math", "onclick"} <= named  # said to be removed
 
 
 def test_the_allow_list_is_explicit_and_has_no_scriptable_member() -> None:
@@ -275,6 +323,9 @@ _ATTRIBUTES = st.sampled_from(
         " href=https://example.org/",
         " src=data:text/html,x",
         " src=x.png",
+        " src=https://tracker.example/p.gif",
+        " src=//tracker.example/p.gif",
+        " src='\x01 \\\\tracker.example/p.gif'",
         " xlink:href=javascript:alert(1)",
         ' style="text-align: left;"',
         " align=left",
@@ -298,8 +349,15 @@ _URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href"
 _SCRIPTABLE_TAGS = {"script", "iframe", "object", "embed", "style", "base", "meta", "link"}
 
 
+def browser_url(value: str) -> str:
+    """A URL as a browser reads it: without the controls and spaces around it, nor
+    any tab or line break inside it."""
+    return re.sub(r"[\t\n\r]", "", value).strip("".join(map(chr, range(0x21))))
+
+
 def scriptable(html: str) -> list[str]:
-    """Anything in `html` that could run script or restyle the page."""
+    """Anything in `html` that could run script, restyle the page, or make the
+    reader's browser ask another host for a picture."""
     if not html.strip():
         return []
     found = []
@@ -313,9 +371,12 @@ def scriptable(html: str) -> list[str]:
             if name.startswith("on") or name in {"style", "srcdoc"}:
                 found.append(f"{el.tag} {name}")
             elif name in _URL_ATTRIBUTES:
-                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+                url = browser_url(value)
+                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
                 if scheme and scheme.group(1).lower() not in sanitize.URL_SCHEMES:
                     found.append(f"{el.tag} {name}={value!r}")
+                elif el.tag == "img" and (scheme or re.match(r"[/\\]{2}", url)):
+                    found.append(f"{el.tag} {name}={value!r} (another host)")
     return found
 
 
@@ -337,6 +398,40 @@ def test_sanitising_is_idempotent(html: str) -> None:
 def test_sanitising_leaves_nothing_scriptable(html: str) -> None:
     clean = sanitize.sanitize_html(html)
     assert sanitize.clean_text(clean) == clean  # what feeds carry as it is
+    assert scriptable(clean) == []
+
+
+_MARKDOWN_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "\n", "\n\n", "    ", "# ", "## ", "> ", "- ", "1. ", "*", "**", "_", "`", "```",
+            "~~", "~", "[", "]", "(", ")", "![", "[^1]", "[^1]: ", "{: ", " }", "#id", ".md-x",
+            " onclick=alert(1)", " style='x'", "!!! note", "??? tip", "*[HTML]: ", "|", "|:-|",
+            ":   ", "<", ">", "<div markdown>", "</div>", "<details>", "<script>", "</script>",
+            "javascript:alert(1)", "https://tracker.example/p.gif", "//tracker.example/",
+            "&#106;", "&", '"', "'", "\\", "<!--", "-->", "\x00", "\x0c",
+        ]
+    ),
+    st.sampled_from(_VOCABULARY).map(lambda t: f"<{t}>"),
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_VOCABULARY), _ATTRIBUTES),
+    st.text(max_size=5),
+)  # fmt: skip
+MARKDOWN_BODIES = st.lists(_MARKDOWN_PIECES, max_size=40).map("".join)
+"""Markdown soup: block and inline syntax of every extension the site uses, with
+raw HTML, ``attr_list`` attributes and script and off-site URLs mixed in."""
+
+
+@EXAMPLES
+@given(MARKDOWN_BODIES)
+@example("![x](y){: onerror=alert(1) }\n\n[a](javascript:alert(1)){: .md-x #__config }")
+@example("<div markdown>\n![p](https://tracker.example/p.gif)\n</div>")
+@example("[^1]\n\n[^1]: <script>alert(1)</script>")
+def test_any_markdown_body_renders_to_clean_html(body: str) -> None:
+    """A member's body, through the site's Markdown and the sanitiser: never an
+    exception, nothing scriptable, and the same HTML if cleaned again."""
+    clean = sanitize.sanitize_html(project_markdown(body))
+    assert sanitize.sanitize_html(clean) == clean
+    assert sanitize.clean_text(clean) == clean
     assert scriptable(clean) == []
 
 

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_text
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin
 
 import lxml.html
 from feedgen.feed import FeedGenerator
 
 from . import views
+from .cache import Cache
+from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
 from .model import Item, Site, newest_first
 from .sanitize import clean_text
 from .urls import stable_id
+from .workers import map_in_order
 
 FEED_SIZE = 50
 """Feeds carry the newest items only: readers keep what they have seen."""
@@ -41,6 +45,22 @@ class Feed:
     """The site page the feed mirrors (its channel link); feeds sit beside it."""
     items: tuple[Item, ...]
     lang: str
+
+    def path(self, fmt: str) -> str:
+        return self.page_url + FORMATS[fmt]
+
+    @property
+    def link(self) -> FeedLink:
+        return FeedLink(self.title, self.page_url)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as the pages name it (``<link rel="alternate">``): without its
+    items, so that a page does not change when an item of its feed does."""
+
+    title: str
+    page_url: str
 
     def path(self, fmt: str) -> str:
         return self.page_url + FORMATS[fmt]
@@ -98,14 +118,70 @@ def absolute_html(html: str, page_url: str) -> str:
     return inner
 
 
-def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, str]) -> bytes:
-    """The feed in `fmt` ("rss" or "atom"); dates all come from the content."""
+def render_feeds(
+    site: Site,
+    feeds: Sequence[Feed],
+    html_by_source: Mapping[str, str],
+    cache: Cache | None = None,
+) -> list[tuple[str, bytes]]:
+    """Every feed in both formats, as (path, bytes), on every core.
+
+    With a `cache`, a feed whose items, their HTML and the code that renders
+    them are all as before is taken from it, and entries no longer used are
+    dropped.
+    """
+    wanted = [(feed, fmt) for feed in feeds for fmt in FORMATS]
+    keys = _feed_keys(site, wanted, html_by_source) if cache else [None] * len(wanted)
+    found = [cache.get(key) if cache and key else None for key in keys]
+    missing = [n for n, data in enumerate(found) if data is None]
+    absolute: dict[str, str] = {}  # an item is in several feeds: its HTML is made absolute once
+
+    def render_chunk(chunk: list[int]) -> list[bytes]:
+        return [render_feed(*wanted[n], site, html_by_source, absolute=absolute) for n in chunk]
+
+    for n, data in zip(missing, map_in_order(render_chunk, missing), strict=True):
+        found[n] = data
+        key = keys[n]
+        if cache and key:
+            cache.put(key, data)
+    if cache:
+        cache.sweep(key for key in keys if key)
+    return [(feed.path(fmt), data or b"") for (feed, fmt), data in zip(wanted, found, strict=True)]
+
+
+def _feed_keys(
+    site: Site, wanted: list[tuple[Feed, str]], html_by_source: Mapping[str, str]
+) -> list[str | None]:
+    code = environment_digest(Path(__file__).parent)
+    fingerprints = Fingerprinter()
+    keys: list[str | None] = []
+    for feed, fmt in wanted:
+        html = [html_by_source.get(item.source, "") for item in feed.items]
+        try:
+            keys.append(fingerprints.digest(code, fmt, feed, site.settings, site.members, html))
+        except Unfingerprintable:
+            keys.append(None)
+    return keys
+
+
+def render_feed(
+    feed: Feed,
+    fmt: str,
+    site: Site,
+    html_by_source: Mapping[str, str],
+    *,
+    absolute: dict[str, str] | None = None,
+) -> bytes:
+    """The feed in `fmt` ("rss" or "atom"); dates all come from the content.
+
+    `absolute` keeps each item's HTML once made absolute, for the next feed."""
     base = site.settings.site_url
     generator = FeedGenerator()
     generator.id(urljoin(base, feed.page_url))
     generator.title(clean_text(feed.title))
-    generator.link(href=urljoin(base, feed.page_url), rel="alternate")
+    # feedgen takes RSS's one channel <link> from the last link() call: the page's.
     generator.link(href=urljoin(base, feed.path(fmt)), rel="self")
+    generator.link(href=urljoin(base, feed.page_url), rel="alternate")
     generator.description(clean_text(feed.title))
     generator.language(feed.lang)
     generator.generator(GENERATOR)
@@ -115,8 +191,14 @@ def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, s
     newest = feed.items[0].when if feed.items and feed.items[0].when else _EPOCH
     generator.updated(newest)
     generator.lastBuildDate(newest)
+    absolute = {} if absolute is None else absolute
     for item in feed.items:
-        _add_entry(generator, item, site, html_by_source.get(item.source, ""))
+        content = absolute.get(item.source)
+        if content is None:
+            page_url = urljoin(site.settings.site_url, item.url)
+            html = html_by_source.get(item.source, "")
+            content = absolute[item.source] = absolute_html(html, page_url)
+        _add_entry(generator, item, site, content)
     if fmt == "atom":
         return bytes(generator.atom_str(pretty=True))
     return bytes(generator.rss_str(pretty=True))
@@ -125,7 +207,7 @@ def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, s
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _add_entry(generator: FeedGenerator, item: Item, site: Site, html: str) -> None:
+def _add_entry(generator: FeedGenerator, item: Item, site: Site, content: str) -> None:
     page_url = urljoin(site.settings.site_url, item.url)
     entry = generator.add_entry(order="append")
     item_id = entry_id(site.settings.site_url, item)
@@ -145,6 +227,5 @@ def _add_entry(generator: FeedGenerator, item: Item, site: Site, html: str) -> N
     # type="html" tells Atom readers the same.
     summary = clean_text(views.excerpt(item)) or clean_text(item.title)
     entry.summary(html_text.escape(summary, quote=False), type="html")
-    content = absolute_html(html, page_url)
     if content:
         entry.content(content, type="html")

@@ -136,6 +136,34 @@ def url(value: Value) -> str:
     return address
 
 
+_NOT_IN_PICTURES = frozenset("\"'<>`\\")
+
+
+def picture(value: Value) -> str:
+    """A picture on this site, by its path (``images/photo.jpg``).
+
+    Never an address: a picture from another host would be fetched from there
+    by every reader's browser, telling it who reads what, and a scheme such as
+    ``javascript:`` has no business in a picture. A colon before the first
+    ``/`` is what makes a scheme; ``//`` (and ``\\``, which browsers read as
+    ``/``) start another host; white space and control characters are what
+    browsers drop from URLs before they read them.
+    """
+    path = text(value)
+    if (
+        ":" in path.split("/", 1)[0]
+        or path.startswith("//")
+        or any(c.isspace() or not c.isprintable() or c in _NOT_IN_PICTURES for c in path)
+    ):
+        raise FieldError(
+            f"{path!r} is not the path of a picture on this site",
+            "put the picture in the repository and give its path, e.g. images/photo.jpg, "
+            "without spaces (pictures from other sites are not shown)",
+            value.line,
+        )
+    return path
+
+
 def timezone(value: Value) -> str:
     name = text(value)
     if name not in _timezones():

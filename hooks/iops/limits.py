@@ -33,9 +33,20 @@ MAX_IMAGE_BYTES = 5_000_000
 """An image file larger than this is refused: readers on phones and slow
 connections pay for every byte, and git keeps every version for ever."""
 
+NOT_IN_NAMES = frozenset("\"'<>`\\#?")
+"""Characters that no name of a content file or folder may hold. A file's path
+becomes its page's URL, which listings, feeds and the sitemap print inside
+quoted attributes: a quote or ``<`` there would end the attribute and let the
+name add its own (``2014-01-01-a"onmouseover="alert(1).md``); ``\\`` reads as
+``/`` in a browser, and ``#`` or ``?`` would end the URL's path, so every link
+to the page would miss it."""
+
 IMAGE_SUFFIXES = frozenset(
-    {".avif", ".bmp", ".gif", ".heic", ".jpeg", ".jpg", ".png", ".svg", ".tif", ".tiff", ".webp"}
-)
+    {
+        ".apng", ".avif", ".bmp", ".gif", ".heic", ".heif", ".ico", ".jfif", ".jpeg", ".jpg",
+        ".jxl", ".png", ".svg", ".tif", ".tiff", ".webp",
+    }
+)  # fmt: skip
 """Files that `MAX_IMAGE_BYTES` applies to (compared in lower case)."""
 
 
@@ -72,6 +83,25 @@ def front_matter_problems(
                 )
             )
     return problems
+
+
+def name_problem(rel: str) -> Problem | None:
+    """Why the file or folder names of `rel` cannot make a URL (see `NOT_IN_NAMES`)."""
+    parts = rel.split("/")
+    for index, part in enumerate(parts):
+        found = sorted(set(part) & NOT_IN_NAMES)
+        if found:
+            what = "file" if index == len(parts) - 1 else "folder"
+            return Problem(
+                rel,
+                None,
+                "file",
+                f"the {what} name {part!r} has characters that cannot go in a web address: "
+                + " ".join(found),
+                f"rename the {what} with letters, digits and hyphens only"
+                + (", e.g. 2014-10-01-a-new-website.md" if what == "file" else ""),
+            )
+    return None
 
 
 def image_problems(root: Path, files: Iterable[str]) -> list[Problem]:

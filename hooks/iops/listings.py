@@ -50,6 +50,8 @@ class GeneratedPage:
     view: Any
     what: str = "a generated page"
     """How collisions name it."""
+    lang: str | None = None
+    """The page's language, when not the site's."""
 
 
 def paginate(

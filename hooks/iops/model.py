@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ class Item:
     """statement, post, news, event, project, poll, member, chapter or page."""
     source: str
     """The file, relative to the project root: content/blog/2014-10-01-x.md."""
-    path: Path
-    """The file on disk."""
+    path: Path = field(metadata={"fingerprint": False})
+    """The file on disk (the build cache ignores where the project is)."""
     owner: str | None
     """The chapter whose folder holds the file; None for the organization."""
     slug: str
@@ -123,6 +123,10 @@ class Site:
         return item.is_held_back(self.now)
 
     @cached_property
+    def directory(self) -> Directory:
+        return Directory(self.settings, self.members, self.chapters)
+
+    @cached_property
     def _children(self) -> dict[str, list[Item]]:
         children: dict[str, list[Item]] = defaultdict(list)
         for chapter in sorted(self.of_kind("chapter"), key=lambda c: (c.title, c.slug)):
@@ -161,3 +165,15 @@ class Site:
                 family.add(current)
                 todo.extend(c.slug for c in self.sub_chapters(current))
         return family
+
+
+@dataclass(frozen=True)
+class Directory:
+    """What any page may look up by name (templates call it `iops`): the
+    settings, members and chapters. Not the whole site: a page's output must
+    depend only on what it is handed, so that the build cache can tell when
+    it changes (`iops.fingerprint`)."""
+
+    settings: Settings
+    members: Mapping[str, Item]
+    chapters: Mapping[str, Item]

@@ -7,10 +7,6 @@ not depend on how the work was split.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +15,7 @@ from .limits import front_matter_problems
 from .problems import Problem
 from .reader import read_source
 from .schema import FrontMatter, validate
+from .workers import map_in_order
 
 PARALLEL_FROM = 2000
 """Below this many files, starting workers costs more than it saves."""
@@ -62,25 +59,15 @@ def _assemble(root: Path, rel: str, plain: _Plain) -> Parsed:
     return Parsed(rel, root / rel, urls.locate(rel), front, body, problems)
 
 
-def _parse_chunk(root: Path, rels: list[str], bodies: bool) -> list[_Plain]:
-    return [_parse_plain(root, rel, bodies) for rel in rels]
-
-
 def parse_files(root: Path, rels: list[str], *, bodies: bool = True) -> list[Parsed]:
     """Parse every file, in the order given.
 
     Without `bodies` the Markdown is left out: `check` never needs it, and
     sending it back from the workers is a tenth of the time on a big site.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    # Forking a process that runs other threads (MkDocs' live-reload server)
-    # can copy a held lock into the child: stay serial there.
-    if len(rels) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
-        return [parse_file(root, rel, bodies) for rel in rels]
-    size = -(-len(rels) // (workers * 4))
-    chunks = [rels[start : start + size] for start in range(0, len(rels), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(_parse_chunk, [root] * len(chunks), chunks, [bodies] * len(chunks))
-        plain = [result for chunk in results for result in chunk]
+
+    def parse_chunk(chunk: list[str]) -> list[_Plain]:
+        return [_parse_plain(root, rel, bodies) for rel in chunk]
+
+    plain = map_in_order(parse_chunk, rels, at_least=PARALLEL_FROM)
     return [_assemble(root, rel, result) for rel, result in zip(rels, plain, strict=True)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
 from . import checks, events, subscriptions, views
-from .feeds import FORMATS, Feed, plan_feeds
+from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -42,17 +43,33 @@ class Plan:
     def _feed_by_page(self) -> dict[str, Feed]:
         return {feed.page_url: feed for feed in self.feeds}
 
-    def feeds_of(self, page_url: str) -> list[Feed]:
+    def feeds_of(self, page_url: str) -> list[FeedLink]:
         """The site-wide feed, and the page's own feed if it has one.
 
         A lookup, not a scan: every page of the build asks.
         """
         urls = ("", page_url) if page_url else ("",)
-        return [self._feed_by_page[url] for url in urls if url in self._feed_by_page]
+        return [self._feed_by_page[url].link for url in urls if url in self._feed_by_page]
 
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.is_error)
+
+
+_prepared: Plan | None = None
+
+
+@contextmanager
+def prepared(plan: Plan) -> Iterator[None]:
+    """Within this block, `plan_site` for the same settings, now and preview
+    returns `plan`: `build.py` plans once to report problems, and the MkDocs
+    hooks then build that plan rather than read every file again."""
+    global _prepared
+    _prepared = plan
+    try:
+        yield
+    finally:
+        _prepared = None
 
 
 def plan_site(
@@ -62,6 +79,10 @@ def plan_site(
 
     `bodies=False` (for `check`) skips the Markdown: nothing is rendered.
     """
+    if _prepared is not None and bodies:
+        site = _prepared.site
+        if (site.settings, site.now, site.preview) == (settings, now, preview):
+            return _prepared
     loaded = load_site(settings, now, preview=preview, bodies=bodies)
     site = loaded.site
     pages = tuple(views.generated_pages(site))

@@ -28,7 +28,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .limits import MAX_FIELDS, MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_NESTING
+from .limits import MAX_FIELDS, MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_NESTING, name_problem
 from .problems import Problem
 
 _TAG = "tag:yaml.org,2002:"
@@ -127,6 +127,10 @@ def parse_source(raw: bytes, path: Path, rel: str, size: int | None = None) -> S
 
 
 def _read(raw: bytes, path: Path, rel: str, size: int) -> SourceFile:
+    # The path makes the page's URL: a name that could break out of it is refused first.
+    misnamed = name_problem(rel)
+    if misnamed is not None:
+        raise _ReadError(None, misnamed.field, misnamed.message, misnamed.hint)
     if size > MAX_FILE_BYTES:
         raise _ReadError(
             None,

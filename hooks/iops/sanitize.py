@@ -25,6 +25,10 @@ The policy, and why:
   which MkDocs writes) and ``http``, ``https`` and ``mailto`` only. ammonia
   reads URLs as browsers do, so entity-encoded or tab-split schemes
   (``&#106;avascript:``, ``java\\tscript:``) are caught.
+- **Images** come from this site only: an ``img src`` with a scheme or a host
+  of its own (``https://…``, ``//host/…``) is dropped, leaving the ``alt``
+  text. A picture from elsewhere is a request to another host from every
+  reader's browser, which tells that host who reads the page.
 - **ids and classes** are free text, because footnotes, headings and
   ``attr_list`` need them, with one limit each against *DOM clobbering* of
   Material's own page furniture: an id may not start with ``__`` (Material's
@@ -112,7 +116,23 @@ _TABLE_ALIGN = re.compile(r'<(th|td) style="text-align: (left|center|right);"')
 an open-ended pattern would take quadratic time on a file of unclosed ``<td``)."""
 
 
+_URL_NOISE = re.compile(r"[\t\n\r]|^[\x00-\x20]+|[\x00-\x20]+$")
+"""What a browser drops from a URL before reading it: the controls and spaces
+around it, and every tab and line break."""
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2}")
+"""A URL that names its scheme, or its host (``//host/``, and ``\\\\host``,
+which browsers read alike): anything but a path on this site."""
+
+
+def loads_from_elsewhere(url: str) -> bool:
+    """Whether a browser would fetch `url` from a host of its own (or by a
+    scheme), reading it as browsers do (see `_URL_NOISE`)."""
+    return bool(_ABSOLUTE.match(_URL_NOISE.sub("", url)))
+
+
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if tag == "img" and name == "src":
+        return None if loads_from_elsewhere(value) else value
     if name == "id":
         return None if value.startswith(RESERVED_ID_PREFIX) else value
     if name == "class":

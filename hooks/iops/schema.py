@@ -38,7 +38,7 @@ _POST = {
     "date": _req(f.local_datetime),
     "author": _req(f.handle),
     "tags": _opt(f.listing(f.tag)),
-    "image": _opt(f.text),
+    "image": _opt(f.picture),
 }
 _OPTION = f.record(label=(f.text, True), votes=(f.integer, True))
 _QUESTION = f.record(question=(f.text, True), options=(f.listing(_OPTION, unique=False), True))
@@ -80,7 +80,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "chapter": _opt(f.handle),
         "joined": _opt(f.date),
         "links": _opt(f.listing(_LINK)),
-        "avatar": _opt(f.text),
+        "avatar": _opt(f.picture),
         "github": _opt(f.github_account),
     },
     "chapter": {

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ import yaml
 
 @dataclass(frozen=True)
 class Settings:
-    root: Path
-    """The project folder: it holds content/, chapters/ and mkdocs.yml."""
+    root: Path = field(metadata={"fingerprint": False})
+    """The project folder: it holds content/, chapters/ and mkdocs.yml. Where
+    it is on disk never shows in the site, so the build cache ignores it."""
     site_url: str
     """Absolute URL of the published site, ending in '/'."""
     site_name: str = "IOPS"

@@ -69,6 +69,7 @@ def page_sources(
             {
                 "template": HOME_TEMPLATE if item.url == "" else ITEM_TEMPLATES[item.kind],
                 "title": item.title,
+                "source": item.source,  # for the build's messages; no template shows it
             },
             item.body,
             item=item,
@@ -79,7 +80,7 @@ def page_sources(
         PageSource(
             generated_src_uri(page.url),
             output_path(page.url),
-            lang,
+            page.lang or lang,
             {"template": page.template, "title": page.title},
             view=page.view,
         )

@@ -33,7 +33,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, urls, views
+from . import dates, feeds, repository, sanitize, search, urls, views
+from .cache import build_cache
 from .plan import Plan
 from .site_files import PageSource
 
@@ -51,10 +52,11 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     site = plan.site
-    context: dict[str, Any] = {"iops": site, "view": source.view, "item": source.item}
+    context: dict[str, Any] = {"iops": site.directory, "view": source.view, "item": source.item}
     context["redirect_to"] = source.redirect_to
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
+    context["search_url"] = search.search_box_url(site, source.lang)
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
@@ -103,8 +105,14 @@ def _page_url(source: PageSource) -> str:
     return source.dest_path.removesuffix("index.html")
 
 
-def feed_files(plan: Plan, html_by_source: Mapping[str, str]) -> Iterator[tuple[str, bytes]]:
-    """Every feed in every format, rendered from the pages' HTML."""
-    for feed in plan.feeds:
-        for fmt in feeds.FORMATS:
-            yield feed.path(fmt), feeds.render_feed(feed, fmt, plan.site, html_by_source)
+def index_for_search(plan: Plan, html_by_source: Mapping[str, str], site_dir: Path) -> None:
+    """Pagefind's index of every item, into the built site."""
+    cache = build_cache(plan.site.settings.root, "search")
+    search.index_items(plan.site, html_by_source, site_dir, cache)
+
+
+def feed_files(plan: Plan, html_by_source: Mapping[str, str]) -> list[tuple[str, bytes]]:
+    """Every feed in every format, rendered from the pages' HTML; unchanged
+    feeds come from the build cache in .cache/."""
+    cache = build_cache(plan.site.settings.root, "feeds")
+    return feeds.render_feeds(plan.site, plan.feeds, html_by_source, cache)

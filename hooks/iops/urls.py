@@ -51,6 +51,8 @@ LISTING_URLS = {
     "members_page": "members/page/{number}/",
     "chapters": "chapters/",
     "federation": "federation/",
+    "search": "search/",
+    "search_lang": "search/{lang}/",
 }
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")

@@ -7,13 +7,14 @@ template named by `template`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import events, polls, projects, urls
+from . import events, polls, projects, search, urls
 from .dates import country_name
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
@@ -51,6 +52,7 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
     pages += member_pages(site)
     pages += chapter_directory(site)
     pages.append(about_page(site))
+    pages += search.search_pages(site)
     for module in KIND_MODULES:
         pages += module.pages(site)
     return pages
@@ -218,9 +220,13 @@ def excerpt(item: Item, length: int = 280) -> str:
     Read from the Markdown source with a few patterns: converting every
     post's Markdown again for each listing is what makes big sites slow.
     """
-    if item.summary:
-        return item.summary
-    for block in item.body.split("\n\n"):
+    return item.summary or _body_excerpt(item.body, length)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _body_excerpt(body: str, length: int) -> str:
+    """Remembered: an item is listed on many pages and in many feeds."""
+    for block in body.split("\n\n"):
         block = block.strip()
         if block and not block.startswith(("#", "|", "```", "<", "[^")):
             plain = " ".join(_MARKUP.sub("", _LINK.sub(r"\1", block)).split())

@@ -1,0 +1,135 @@
+"""A persistent store of build results on disk, keyed by digests of their inputs.
+
+Entries are files named by their key, written whole and renamed into place,
+so a build that is killed halfway leaves only complete entries, and any
+number of processes may read and write at once. A build says which keys it
+used; `Cache.sweep` then drops the rest, so the cache holds one site's worth.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache/build"
+"""Under the project folder; CI keeps it between runs."""
+CACHE_SWITCH = "IOPS_BUILD_CACHE"
+"""Set to ``off`` (``build.py build --no-cache``) to render everything again."""
+
+
+def build_cache(root: Path, part: str) -> Cache | None:
+    """The cache of one part of the build (pages, feeds), unless switched off."""
+    if os.environ.get(CACHE_SWITCH, "on") == "off":
+        return None
+    return Cache(root / CACHE_DIR / part)
+
+
+class Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: set[Path] = set()
+        """Folders known to exist: creating one is a system call per entry otherwise."""
+
+    def _folder_for(self, path: Path) -> Path:
+        parent = path.parent
+        if parent not in self._made:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return parent
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> Path:
+        target = self.path(key)
+        handle, temporary = tempfile.mkstemp(dir=self._folder_for(target), prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temporary).replace(target)
+        return target
+
+    def get_object(self, key: str) -> Any | None:
+        """A value put with `put_object`; None when missing or unreadable."""
+        data = self.get(key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)  # noqa: S301 (our own files, written by put_object)
+        except Exception:  # a half-written or foreign file: a miss, rebuilt
+            return None
+
+    def put_object(self, key: str, value: Any) -> None:
+        self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def copy_to(self, key: str, dest: Path) -> bool:
+        """Put the entry at `dest` (a hard link when the file system allows); False if missing."""
+        source = self.path(key)
+        self._folder_for(dest)
+        try:
+            os.link(source, dest)
+            return True
+        except FileNotFoundError:
+            return False
+        except OSError:  # another file system, or no hard links there
+            data = self.get(key)
+            if data is None:
+                return False
+            dest.write_bytes(data)
+            return True
+
+    def put_tree(self, key: str, folder: Path) -> None:
+        """Keep a whole folder under `key` (made whole elsewhere, then renamed in)."""
+        target = self.path(key)
+        scratch = Path(tempfile.mkdtemp(dir=self._folder_for(target), prefix=".tmp-"))
+        shutil.copytree(folder, scratch / "tree")
+        shutil.rmtree(target, ignore_errors=True)
+        (scratch / "tree").rename(target)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    def copy_tree_to(self, key: str, dest: Path) -> bool:
+        """Put a folder kept by `put_tree` at `dest`; False if there is none."""
+        source = self.path(key)
+        if not source.is_dir():
+            return False
+        try:
+            shutil.copytree(source, dest, copy_function=_link_or_copy, dirs_exist_ok=True)
+        except (OSError, shutil.Error):  # swept meanwhile by another build: made again
+            return False
+        return True
+
+    def sweep(self, used: Iterable[str]) -> int:
+        """Delete every entry but the `used` ones; how many were deleted."""
+        keep = set(used)
+        dropped = 0
+        if not self.folder.is_dir():
+            return 0
+        for bucket in self.folder.iterdir():
+            if not bucket.is_dir():
+                continue
+            for entry in bucket.iterdir():
+                # A ".tmp-" entry is another build's, still being written.
+                if entry.name not in keep and not entry.name.startswith(".tmp-"):
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+                    dropped += 1
+        return dropped
+
+
+def _link_or_copy(source: str, dest: str) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)

@@ -1,0 +1,222 @@
+"""The fast build (hooks/parallel_build.py) writes what MkDocs' own build writes.
+
+Every optimisation of issue 6 (pages rendered on several processes, pages,
+feeds and the search index taken from the cache in .cache/) must leave the
+output byte for byte as `build.py build --plain` (MkDocs' build, one page at
+a time, no cache) makes it; a warm cache must never hide a change or a
+warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FixtureSite
+
+POSTS = {
+    "content/blog/2014-02-01-second.md": """\
+        ---
+        title: Second post
+        date: 2014-02-01
+        author: bo
+        tags: [vision, economy]
+        ---
+        ## A heading
+
+        See the [first post](2014-01-15-first.md) and [its heading](#a-heading).
+        A footnote.[^1] Some `code`:
+
+        ```python
+        print("hello")
+        ```
+
+        | a | b |
+        |---|---|
+        | 1 | 2 |
+
+        [^1]: The note.
+        """,
+    "content/blog/2014-03-01-third.md": """\
+        ---
+        title: Third post
+        date: 2014-03-01
+        author: ada
+        tags: [vision]
+        ---
+        Back to the [second](2014-02-01-second.md#a-heading).
+        """,
+    "chapters/london/blog/2014-04-01-local.md": """\
+        ---
+        title: Local news
+        date: 2014-04-01
+        author: ada
+        ---
+        From London, with a link [home](../../../index.md).
+        """,
+    "content/events/2027-05-15-assembly.md": """\
+        ---
+        title: Assembly
+        start: 2027-05-15T10:00
+        timezone: Europe/Berlin
+        location: A hall
+        ---
+        Come along.
+        """,
+    "content/news/2014-05-01-news.md": "---\ntitle: Some news\ndate: 2014-05-01\n---\nNews.\n",
+    "content/blog/2014-06-01-deutsch.md": (
+        "---\ntitle: Ein Beitrag\ndate: 2014-06-01\nauthor: bo\nlang: de\n---\nHallo Welt.\n"
+    ),
+}
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _differences(one: Path, other: Path) -> list[str]:
+    a, b = _tree(one), _tree(other)
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+@pytest.fixture
+def site(fixture_site: FixtureSite) -> FixtureSite:
+    for rel, text in POSTS.items():
+        fixture_site.write(rel, text)
+    return fixture_site
+
+
+def _build(site: FixtureSite, *args: str) -> str:
+    result = site.run("build", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stderr + result.stdout
+
+
+def test_fast_cold_and_warm_builds_write_what_mkdocs_writes(site: FixtureSite) -> None:
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    said = _build(site, "--jobs", "2")
+    assert re.search(r"Rendered \d+ pages on 2 processes", said), said
+    assert _differences(site.root / "plain", site.root / "site") == []
+    assert (site.root / ".cache/build/pages").is_dir()
+
+    # An edit: the warm build takes the rest from the cache and still matches.
+    post = site.root / "content/blog/2014-03-01-third.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    said = _build(site, "--jobs", "2")
+    cached = re.search(r"(\d+) of (\d+) read and (\d+) rendered from the cache", said)
+    assert cached, said
+    read, pages, rendered = map(int, cached.groups())
+    assert 0 < read < pages and 0 < rendered < pages
+    assert _differences(site.root / "plain", site.root / "site") == []
+    assert "One more line." in (site.root / "site/blog/2014/third/index.html").read_text("utf-8")
+
+
+def test_one_process_and_no_cache_write_the_same(site: FixtureSite) -> None:
+    _build(site, "--jobs", "1", "--site-dir", str(site.root / "one"))
+    _build(site, "--no-cache", "--site-dir", str(site.root / "uncached"))
+    assert _differences(site.root / "one", site.root / "uncached") == []
+    assert not (site.root / ".cache/build/pages").exists() or _tree(site.root / ".cache")
+
+
+def test_a_cached_page_shows_what_changed_on_another_page(site: FixtureSite) -> None:
+    """A post's page shows its author's name: renaming the member renews it."""
+    _build(site)
+    post = site.root / "site/blog/2014/second/index.html"
+    assert "Bo Example" in post.read_text("utf-8")
+    site.write("content/members/bo.md", "---\nname: Bo Renamed\n---\nBo's bio.\n")
+    _build(site)
+    assert "Bo Renamed" in post.read_text("utf-8")
+    assert "Bo Example" not in post.read_text("utf-8")
+
+
+def test_a_template_change_renews_every_page(site: FixtureSite, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    config = site.root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    _build(site)
+    main = theme / "main.html"
+    text = main.read_text("utf-8").replace("{{ super() }}", "{{ super() }}<!-- a change -->", 1)
+    main.write_text(text, "utf-8")
+    _build(site)
+    pages = list((site.root / "site").rglob("*.html"))
+    assert len(pages) > 20
+    assert all("<!-- a change -->" in page.read_text("utf-8") for page in pages)
+
+
+def test_a_link_broken_later_is_reported_though_its_page_is_cached(site: FixtureSite) -> None:
+    _build(site)
+    (site.root / "content/blog/2014-01-15-first.md").unlink()
+    result = site.run("build")
+    assert result.returncode == 1
+    assert "blog/2014-02-01-second.md" in result.stderr
+    assert "2014-01-15-first.md" in result.stderr
+
+
+def test_a_warning_is_given_again_by_a_warm_build(site: FixtureSite) -> None:
+    site.write(
+        "content/blog/2014-07-01-broken.md",
+        "---\ntitle: Broken\ndate: 2014-07-01\nauthor: bo\n---\nSee [nothing](nowhere.md).\n",
+    )
+    first = site.run("build")
+    second = site.run("build")
+    for result in (first, second):
+        assert result.returncode == 1
+        assert "nowhere.md" in result.stderr, result.stderr
+    assert not (site.root / "site").exists()
+
+
+def test_a_template_error_names_the_page_and_keeps_the_site(
+    site: FixtureSite, tmp_path: Path
+) -> None:
+    _build(site)
+    before = _tree(site.root / "site")
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    (theme / "event.html").write_text(
+        "{% extends 'main.html' %}{% block content %}{{ item.no_such() }}{% endblock %}", "utf-8"
+    )
+    config = site.root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    result = site.run("build")
+    assert result.returncode == 1
+    assert "Error building page 'events/2027-05-15-assembly.md'" in result.stderr
+    assert _tree(site.root / "site") == before
+
+
+def test_another_plugin_is_refused_with_the_way_out(site: FixtureSite) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("plugins: []", "plugins: [search]"))
+    result = site.run("build")
+    assert result.returncode == 1
+    assert "plugins: material/search" in result.stderr
+    assert "--plain" in result.stderr
+
+
+def test_the_log_gets_summary_lines_not_progress(site: FixtureSite) -> None:
+    said = _build(site)
+    assert "\r" not in said
+    assert re.search(r"Rendered \d+ pages on \d+ process(es)? in [\d.]+ s", said), said
+
+
+def test_markdown_that_would_take_hours_fails_the_build_in_seconds(site: FixtureSite) -> None:
+    """Python-Markdown is quadratic in a run of brackets: 20 kB of them would take minutes."""
+    site.write(
+        "content/blog/2014-08-01-brackets.md",
+        "---\ntitle: Brackets\ndate: 2014-08-01\nauthor: bo\n---\n" + "[" * 20_000 + "\n",
+    )
+    result = site.run("build", "--page-time-limit", "1")
+    assert result.returncode == 1
+    assert "content/blog/2014-08-01-brackets.md: its Markdown took more than 1 s" in result.stderr
+    assert "break it up" in result.stderr
+    assert not (site.root / "site").exists()
