@@ -220,3 +220,24 @@ def test_markdown_that_would_take_hours_fails_the_build_in_seconds(site: Fixture
     assert "content/blog/2014-08-01-brackets.md: its Markdown took more than 1 s" in result.stderr
     assert "break it up" in result.stderr
     assert not (site.root / "site").exists()
+
+
+def test_the_benchmark_runs_and_checks_its_rebuild(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "bench", "--posts", "30", "--runs", "1"]
+        + ["--workdir", str(tmp_path / "bench")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for line in ("corpus: 30 posts", "check: ", "cold build: ", "rebuild after editing"):
+        assert line in done.stdout, done.stdout
+    assert "rebuild identical to a cold build of the same files: yes" in done.stdout
+    assert re.search(r"search for 'solidarity': \d+ kB fetched", done.stdout), done.stdout

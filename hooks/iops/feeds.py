@@ -154,9 +154,11 @@ def _feed_keys(
 ) -> list[str | None]:
     code = environment_digest(Path(__file__).parent)
     fingerprints = Fingerprinter()
+    # An item is in several feeds: its HTML is hashed once.
+    html_digests = {source: fingerprints.digest(html) for source, html in html_by_source.items()}
     keys: list[str | None] = []
     for feed, fmt in wanted:
-        html = [html_by_source.get(item.source, "") for item in feed.items]
+        html = [html_digests.get(item.source, "") for item in feed.items]
         try:
             keys.append(fingerprints.digest(code, fmt, feed, site.settings, site.members, html))
         except Unfingerprintable:

@@ -123,6 +123,12 @@ class Site:
         return item.is_held_back(self.now)
 
     @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The site's language first, then every other language an item is in."""
+        others = sorted({item.lang for item in self.items} - {self.settings.language})
+        return (self.settings.language, *others)
+
+    @cached_property
     def directory(self) -> Directory:
         return Directory(self.settings, self.members, self.chapters)
 

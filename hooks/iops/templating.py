@@ -26,7 +26,9 @@ the model would escape them twice in feeds and calendars.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ FILTERS = {
     "tag_url": views.tag_url,
 }
 
+log = logging.getLogger("mkdocs.iops")
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
@@ -107,12 +110,17 @@ def _page_url(source: PageSource) -> str:
 
 def index_for_search(plan: Plan, html_by_source: Mapping[str, str], site_dir: Path) -> None:
     """Pagefind's index of every item, into the built site."""
+    started = time.monotonic()
     cache = build_cache(plan.site.settings.root, "search")
     search.index_items(plan.site, html_by_source, site_dir, cache)
+    log.info(f"search index: {time.monotonic() - started:.1f} s")
 
 
 def feed_files(plan: Plan, html_by_source: Mapping[str, str]) -> list[tuple[str, bytes]]:
     """Every feed in every format, rendered from the pages' HTML; unchanged
     feeds come from the build cache in .cache/."""
+    started = time.monotonic()
     cache = build_cache(plan.site.settings.root, "feeds")
-    return feeds.render_feeds(plan.site, plan.feeds, html_by_source, cache)
+    made = feeds.render_feeds(plan.site, plan.feeds, html_by_source, cache)
+    log.info(f"{len(made)} feeds: {time.monotonic() - started:.1f} s")
+    return made
