@@ -50,6 +50,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("\n".join(str(p) for p in plan.errors))
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
+    # theme/sitemap.xml is an index of this list of pages.
+    config.theme.static_templates.add(templating.SITEMAP_PAGES)
     _state.files = None
     return config
 

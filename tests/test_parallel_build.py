@@ -229,8 +229,10 @@ def test_the_benchmark_runs_and_checks_its_rebuild(tmp_path: Path) -> None:
     from conftest import REPO
 
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "bench", "--posts", "30", "--runs", "1"]
-        + ["--workdir", str(tmp_path / "bench")],
+        [
+            *(sys.executable, str(REPO / "build.py"), "bench", "--posts", "30", "--runs", "1"),
+            *("--workdir", str(tmp_path / "bench")),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -226,7 +226,7 @@ def test_the_build_is_as_of_the_last_commit_not_the_clock(rich_builds: tuple[Pat
     built = rich_builds[0]
     # MkDocs dates the sitemap and its gzip header by SOURCE_DATE_EPOCH, which
     # build.py sets to the commit's time.
-    assert f"<lastmod>{COMMITTED:%Y-%m-%d}</lastmod>" in (built / "sitemap.xml").read_text()
+    assert f"<lastmod>{COMMITTED:%Y-%m-%d}</lastmod>" in (built / "sitemap-pages.xml").read_text()
     gzip_mtime = int.from_bytes((built / "sitemap.xml.gz").read_bytes()[4:8], "little")
     assert gzip_mtime == int(COMMITTED.replace(hour=0).timestamp())
     # Our pages: upcoming and past as of the commit, and a post dated after it waits.

@@ -100,3 +100,21 @@ def test_without_javascript_the_search_page_says_so_and_links_the_listings(
             assert "../blog/" in links and "../events/" in links
         finally:
             context.close()
+
+
+def test_the_sitemap_every_page_fetches_is_a_small_index(built: Path) -> None:
+    """Material's script fetches sitemap.xml on every page with feed links: it is an
+    index of a few hundred bytes, and the pages are listed in sitemap-pages.xml."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(built / "sitemap.xml").getroot()
+    assert [loc.text for loc in index.iterfind("s:sitemap/s:loc", ns)] == [
+        "https://example.org/sitemap-pages.xml"
+    ]
+    assert (built / "sitemap.xml").stat().st_size < 400
+    listed = {loc.text for loc in ET.parse(built / "sitemap-pages.xml").iterfind("s:url/s:loc", ns)}
+    assert "https://example.org/blog/2014/balanced/" in listed
+    assert "https://example.org/search/de/" in listed
+    pages = [p for p in built.rglob("index.html") if "pagefind" not in p.parts]
+    assert len(listed) == len(pages)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import babel.dates
@@ -296,10 +297,10 @@ def outputs(site: Site) -> list[Output]:
     for scope in scopes(site):
         path, page = event_url("calendar", scope.owner), event_url("upcoming", scope.owner)
         name = f"{scope.name}: events"
-        content = calendars.calendar(settings, name, path, page, scope.events)
-        result.append(Output(path, content, f"the calendar {name!r}"))
+        render = partial(calendars.calendar, settings, name, path, page, scope.events)
+        result.append(Output(path, render, f"the calendar {name!r}"))
     for item in site.of_kind("event"):
         path = item_calendar_url(item)
-        content = calendars.calendar(settings, item.title, path, item.url, [item])
-        result.append(Output(path, content, f"the calendar of {item.source}"))
+        render = partial(calendars.calendar, settings, item.title, path, item.url, [item])
+        result.append(Output(path, render, f"the calendar of {item.source}"))
     return result

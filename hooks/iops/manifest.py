@@ -25,7 +25,7 @@ import lxml.html
 SKIPPED_DIRS = frozenset({"assets", "search", "pagefind"})
 """Top-level folders of theme code and the search index (MkDocs' or Pagefind's):
 not what a reader reads."""
-SKIPPED_FILES = frozenset({"sitemap.xml", "sitemap.xml.gz"})
+SKIPPED_FILES = frozenset({"sitemap.xml", "sitemap.xml.gz", "sitemap-pages.xml"})
 
 _CONTENT = "//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]"
 _FALLBACK = "//*[contains(concat(' ', normalize-space(@class), ' '), ' md-content ')]"

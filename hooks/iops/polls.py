@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from . import urls
@@ -288,7 +289,7 @@ def outputs(site: Site) -> list[Output]:
     return [
         Output(
             poll.item.url + RESULT_FILES[form],
-            render(site, poll),
+            partial(render, site, poll),
             f"the {form.upper()} results of {poll.item.source}",
         )
         for poll in tallies(site)

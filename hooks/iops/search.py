@@ -94,7 +94,8 @@ def index_items(
     if cache is not None and cache.copy_tree_to(key, target):
         cache.sweep([key])
         return
-    with tempfile.TemporaryDirectory(prefix="iops-search-", dir=_scratch_folder(records)) as scratch:
+    scratch_dir = _scratch_folder(records)
+    with tempfile.TemporaryDirectory(prefix="iops-search-", dir=scratch_dir) as scratch:
         _write_pages(Path(scratch), records)
         bundle = Path(scratch) / "bundle"
         _run_pagefind(Path(scratch) / "pages", bundle)

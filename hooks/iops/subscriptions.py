@@ -80,4 +80,4 @@ def opml(view: SubscriptionsView, settings: Settings) -> Output:
             ET.SubElement(outline, "outline", attributes)
     ET.indent(root)
     content = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return Output(OPML_PATH, content, "the OPML list of feeds")
+    return Output(OPML_PATH, lambda: content, "the OPML list of feeds")

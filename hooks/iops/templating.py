@@ -50,6 +50,8 @@ FILTERS = {
 }
 
 log = logging.getLogger("mkdocs.iops")
+SITEMAP_PAGES = "sitemap-pages.xml"
+"""The sitemap's list of pages (theme/), which sitemap.xml only points to."""
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
