@@ -12,8 +12,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # MkDocs is imported only by the commands that build
+    from mkdocs.config.defaults import MkDocsConfig
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -122,7 +126,6 @@ def build(
     plain: bool,
 ) -> None:
     """Check, then build the site strictly; site/ is replaced only on success."""
-
     clock = read_build_time(root)
     if clock.why:
         click.echo(f"Building as of the clock's time: {clock.why}.", err=True)
@@ -161,11 +164,7 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     The swap is two renames on one file system, so `target` is always either
     the last good site or the new one, never a half-written mix.
     """
-    import parallel_build
-    from iops.cache import build_cache
-    from iops.workers import cores
     from mkdocs import exceptions
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -176,24 +175,7 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            if how.plain:
-                mkdocs_build(config)
-            else:
-                jobs = how.jobs or cores()
-                cache = build_cache(root, "pages")
-                stats = parallel_build.build(
-                    config,
-                    jobs=jobs,
-                    cache=cache,
-                    progress=Progress(),
-                    page_seconds=how.page_seconds,
-                )
-                click.echo(
-                    f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
-                    f"in {stats.seconds:.1f} s; {stats.read_from_cache} of {stats.pages} read "
-                    f"and {stats.rendered_from_cache} rendered from the cache.",
-                    err=True,
-                )
+            _run_mkdocs(config, root, how)
         finally:
             config.plugins.on_shutdown()
             _restore(CACHE_SWITCH, switch)
@@ -211,6 +193,29 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+def _run_mkdocs(config: MkDocsConfig, root: Path, how: BuildOptions) -> None:
+    """MkDocs' own build, or the parallel one with a summary line of its pages."""
+    import parallel_build
+    from iops.cache import build_cache
+    from iops.workers import cores
+    from mkdocs.commands.build import build as mkdocs_build
+
+    if how.plain:
+        mkdocs_build(config)
+        return
+    jobs = how.jobs or cores()
+    cache = build_cache(root, "pages")
+    stats = parallel_build.build(
+        config, jobs=jobs, cache=cache, progress=Progress(), page_seconds=how.page_seconds
+    )
+    click.echo(
+        f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
+        f"in {stats.seconds:.1f} s; {stats.read_from_cache} of {stats.pages} read "
+        f"and {stats.rendered_from_cache} rendered from the cache.",
+        err=True,
+    )
 
 
 class Progress:

@@ -28,7 +28,6 @@ tests/test_parallel_build.py builds a site both ways and compares every byte.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import signal
@@ -72,10 +71,9 @@ MKDOCS_CONTEXT = frozenset(
     | {"build_date_utc", "config", "page"}
 )
 """The template context MkDocs makes (`get_context`): covered by the build's
-digest and the page's own state; plugins' additions are digested page by page."""
-IGNORED_CONTEXT = frozenset({"build_date_utc"})
-"""In the context but printed by no template of ours or Material's (a test
-checks): the build's "now" would otherwise make every page new every day."""
+digest and the page's own state; plugins' additions are digested page by page.
+`build_date_utc` alone is covered by neither: no template prints it (a test
+checks), and the build's "now" would otherwise make every page new every day."""
 
 
 @dataclass
@@ -443,7 +441,9 @@ def _read_key(job: _Job, page: Page) -> str | None:
     except Unfingerprintable:
         return None
     markdown = page.markdown or ""
-    return _hash(job.build_key, "read", page.file.src_uri, page.file.url, markdown, meta)
+    return job.fingerprints.digest(
+        job.build_key, "read", page.file.src_uri, page.file.url, markdown, meta
+    )
 
 
 def _links_by_uri(links: dict[File, dict[str, str]] | None) -> dict[str, dict[str, str]] | None:
@@ -569,7 +569,7 @@ def _page_key(job: _Job, page: Page, context: Mapping[str, Any]) -> str | None:
         extra,
     )
     try:
-        return _hash(job.build_key, "page", job.fingerprints.digest(*state))
+        return job.fingerprints.digest(job.build_key, "page", *state)
     except Unfingerprintable:
         return None
 
@@ -604,10 +604,10 @@ def build_digest(config: MkDocsConfig, nav: Navigation) -> str:
     """What every page depends on: installed packages, configuration, theme,
     hooks and navigation. Any change to one makes every page new."""
     folders = [Path(d) for d in config.theme.dirs] + [Path(h).parent for h in config["hooks"]]
-    return _hash(
+    return Fingerprinter().digest(
         environment_digest(*folders),
         Path(config.config_file_path).read_text("utf-8"),
-        repr(_nav_outline(nav.items)),
+        _nav_outline(nav.items),
     )
 
 
@@ -621,10 +621,3 @@ def _nav_outline(items: Sequence[Any]) -> list[Any]:
         )
         for item in items
     ]
-
-
-def _hash(*parts: str) -> str:
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return hasher.hexdigest()

@@ -243,3 +243,20 @@ def test_the_benchmark_runs_and_checks_its_rebuild(tmp_path: Path) -> None:
         assert line in done.stdout, done.stdout
     assert "rebuild identical to a cold build of the same files: yes" in done.stdout
     assert re.search(r"search for 'solidarity': \d+ kB fetched", done.stdout), done.stdout
+
+
+def test_no_template_prints_the_build_date() -> None:
+    """The page cache leaves MkDocs' `build_date_utc` out of its keys (parallel_build's
+    MKDOCS_CONTEXT): that holds only while no template of the theme uses it."""
+    import material
+    import mkdocs
+    from conftest import REPO
+
+    folders = [
+        REPO / "theme",
+        Path(material.__file__).parent / "templates",
+        Path(mkdocs.__file__).parent / "templates",
+    ]
+    templates = [p for f in folders for p in f.rglob("*") if p.suffix in {".html", ".xml"}]
+    assert len(templates) > 50
+    assert [p for p in templates if "build_date_utc" in p.read_text("utf-8")] == []

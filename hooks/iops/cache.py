@@ -74,19 +74,12 @@ class Cache:
 
     def copy_to(self, key: str, dest: Path) -> bool:
         """Put the entry at `dest` (a hard link when the file system allows); False if missing."""
-        source = self.path(key)
         self._folder_for(dest)
         try:
-            os.link(source, dest)
-            return True
+            _link_or_copy(str(self.path(key)), str(dest))
         except FileNotFoundError:
             return False
-        except OSError:  # another file system, or no hard links there
-            data = self.get(key)
-            if data is None:
-                return False
-            dest.write_bytes(data)
-            return True
+        return True
 
     def put_tree(self, key: str, folder: Path) -> None:
         """Keep a whole folder under `key` (made whole elsewhere, then renamed in)."""
@@ -129,7 +122,10 @@ class Cache:
 
 
 def _link_or_copy(source: str, dest: str) -> None:
+    """A hard link (no bytes copied) where the file system allows, else a copy."""
     try:
         os.link(source, dest)
-    except OSError:
+    except FileNotFoundError:
+        raise
+    except OSError:  # another file system, no hard links there, or `dest` exists
         shutil.copy2(source, dest)

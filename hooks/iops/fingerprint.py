@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import importlib.metadata
 import pathlib
@@ -98,11 +99,7 @@ def environment_digest(*folders: pathlib.Path) -> str:
     """A digest of the code a result is made by: Python, every installed
     package's version, and each file under `folders` (our own code and
     templates). Folders inside the installed packages count by version."""
-    hasher = hashlib.blake2b(sys.version.encode(), digest_size=20)
-    packages = sorted(
-        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
-    )
-    hasher.update("\n".join(packages).encode())
+    hasher = hashlib.blake2b(_installed_packages(), digest_size=20)
     installed = pathlib.Path(sysconfig.get_paths()["purelib"]).resolve()
     for folder in folders:
         if folder.resolve().is_relative_to(installed):
@@ -112,3 +109,13 @@ def environment_digest(*folders: pathlib.Path) -> str:
                 hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 hasher.update(path.read_bytes())
     return hasher.hexdigest()
+
+
+@functools.cache
+def _installed_packages() -> bytes:
+    """Python's version and every installed package's: read once a process
+    (pages, feeds and search each ask), since they do not change while it runs."""
+    packages = sorted(
+        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+    )
+    return "\n".join([sys.version, *packages]).encode()

@@ -59,13 +59,8 @@ def search_url(site: Site, lang: str) -> str:
     return urls.listing_url("search_lang", lang=lang)
 
 
-def languages(site: Site) -> tuple[str, ...]:
-    """The site's language first, then every other language an item is in."""
-    return site.languages
-
-
 def search_pages(site: Site) -> list[GeneratedPage]:
-    langs = languages(site)
+    langs = site.languages
     pages = []
     for lang in langs:
         others = tuple((other, search_url(site, other)) for other in langs if other != lang)
@@ -77,7 +72,7 @@ def search_pages(site: Site) -> list[GeneratedPage]:
 
 def search_box_url(site: Site, lang: str) -> str:
     """Where a page in `lang` sends its search box: its language's search page."""
-    return search_url(site, lang if lang in languages(site) else site.settings.language)
+    return search_url(site, lang if lang in site.languages else site.settings.language)
 
 
 def index_items(
