@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import lxml.html
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from . import views
@@ -133,17 +134,20 @@ def render_feeds(
     wanted = [(feed, fmt) for feed in feeds for fmt in FORMATS]
     keys = _feed_keys(site, wanted, html_by_source) if cache else [None] * len(wanted)
     found = [cache.get(key) if cache and key else None for key in keys]
-    missing = [n for n, data in enumerate(found) if data is None]
-    absolute: dict[str, str] = {}  # an item is in several feeds: its HTML is made absolute once
+    # A feed is rendered in both formats at once, from one set of entries.
+    stale = sorted({n // len(FORMATS) for n, data in enumerate(found) if data is None})
+    entries: dict[str, FeedEntry] = {}  # an item is in several feeds: its entry is made once
 
-    def render_chunk(chunk: list[int]) -> list[bytes]:
-        return [render_feed(*wanted[n], site, html_by_source, absolute=absolute) for n in chunk]
+    def render_chunk(chunk: list[int]) -> list[dict[str, bytes]]:
+        return [render_feed_formats(feeds[n], site, html_by_source, entries=entries) for n in chunk]
 
-    for n, data in zip(missing, map_in_order(render_chunk, missing), strict=True):
-        found[n] = data
-        key = keys[n]
-        if cache and key:
-            cache.put(key, data)
+    for n, rendered in zip(stale, map_in_order(render_chunk, stale), strict=True):
+        for m, fmt in enumerate(FORMATS):
+            index = n * len(FORMATS) + m
+            found[index] = data = rendered[fmt]
+            key = keys[index]
+            if cache and key:
+                cache.put(key, data)
     if cache:
         cache.sweep(key for key in keys if key)
     return [(feed.path(fmt), data or b"") for (feed, fmt), data in zip(wanted, found, strict=True)]
@@ -166,24 +170,27 @@ def _feed_keys(
     return keys
 
 
-def render_feed(
+def render_feed(feed: Feed, fmt: str, site: Site, html_by_source: Mapping[str, str]) -> bytes:
+    """The feed in `fmt` ("rss" or "atom"); dates all come from the content."""
+    return render_feed_formats(feed, site, html_by_source, formats=(fmt,))[fmt]
+
+
+def render_feed_formats(
     feed: Feed,
-    fmt: str,
     site: Site,
     html_by_source: Mapping[str, str],
     *,
-    absolute: dict[str, str] | None = None,
-) -> bytes:
-    """The feed in `fmt` ("rss" or "atom"); dates all come from the content.
+    formats: Iterable[str] = tuple(FORMATS),
+    entries: dict[str, FeedEntry] | None = None,
+) -> dict[str, bytes]:
+    """The feed in each of `formats`, from one generator.
 
-    `absolute` keeps each item's HTML once made absolute, for the next feed."""
+    `entries` keeps each item's entry (its HTML made absolute) for the next
+    feed of the same build: feedgen leaves an entry as it is when it writes it."""
     base = site.settings.site_url
     generator = FeedGenerator()
     generator.id(urljoin(base, feed.page_url))
     generator.title(clean_text(feed.title))
-    # feedgen takes RSS's one channel <link> from the last link() call: the page's.
-    generator.link(href=urljoin(base, feed.path(fmt)), rel="self")
-    generator.link(href=urljoin(base, feed.page_url), rel="alternate")
     generator.description(clean_text(feed.title))
     generator.language(feed.lang)
     generator.generator(GENERATOR)
@@ -193,25 +200,31 @@ def render_feed(
     newest = feed.items[0].when if feed.items and feed.items[0].when else _EPOCH
     generator.updated(newest)
     generator.lastBuildDate(newest)
-    absolute = {} if absolute is None else absolute
+    entries = {} if entries is None else entries
     for item in feed.items:
-        content = absolute.get(item.source)
-        if content is None:
-            page_url = urljoin(site.settings.site_url, item.url)
-            html = html_by_source.get(item.source, "")
-            content = absolute[item.source] = absolute_html(html, page_url)
-        _add_entry(generator, item, site, content)
-    if fmt == "atom":
-        return bytes(generator.atom_str(pretty=True))
-    return bytes(generator.rss_str(pretty=True))
+        entry = entries.get(item.source)
+        if entry is None:
+            entry = entries[item.source] = _entry(item, site, html_by_source.get(item.source, ""))
+        generator.add_entry(entry, order="append")
+    rendered = {}
+    for fmt in formats:
+        # feedgen takes RSS's one channel <link> from the last link() call: the page's.
+        generator.link(href=urljoin(base, feed.path(fmt)), rel="self", replace=True)
+        generator.link(href=urljoin(base, feed.page_url), rel="alternate")
+        if fmt == "atom":
+            rendered[fmt] = bytes(generator.atom_str(pretty=True))
+        else:
+            rendered[fmt] = bytes(generator.rss_str(pretty=True))
+    return rendered
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _add_entry(generator: FeedGenerator, item: Item, site: Site, content: str) -> None:
+def _entry(item: Item, site: Site, html: str) -> FeedEntry:
     page_url = urljoin(site.settings.site_url, item.url)
-    entry = generator.add_entry(order="append")
+    content = absolute_html(html, page_url)
+    entry = FeedEntry()
     item_id = entry_id(site.settings.site_url, item)
     entry.id(item_id)
     entry.guid(item_id, permalink=False)
@@ -231,3 +244,4 @@ def _add_entry(generator: FeedGenerator, item: Item, site: Site, content: str) -
     entry.summary(html_text.escape(summary, quote=False), type="html")
     if content:
         entry.content(content, type="html")
+    return entry

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, urls
+from .cache import build_cache
 from .limits import image_problems
 from .model import Item, Site
 from .parsing import Parsed, parse_files
@@ -73,7 +74,8 @@ def load_site(
     problems.extend(
         image_problems(settings.root, (rel for rel in files if not rel.endswith(".md")))
     )
-    for result in parse_files(settings.root, markdown, bodies=bodies):
+    cache = build_cache(settings.root, "parse")
+    for result in parse_files(settings.root, markdown, bodies=bodies, cache=cache):
         problems.extend(result.problems)
         if result.front is None:
             broken.add((result.location.kind, result.location.slug))

@@ -93,7 +93,15 @@ class _ReadError(Exception):
 
 
 def read_source(path: Path, rel: str) -> SourceFile | Problem:
-    """Read one content file, or say what stops it being read.
+    """Read one content file, or say what stops it being read."""
+    raw = read_raw(path, rel)
+    if isinstance(raw, Problem):
+        return raw
+    return parse_source(raw[0], path, rel, raw[1])
+
+
+def read_raw(path: Path, rel: str) -> tuple[bytes, int] | Problem:
+    """A content file's bytes and its size on disk, or why it cannot be read.
 
     No more than the limit is ever read: a file of gigabytes is refused as
     quickly as one a byte over. The read asks for the size the file has
@@ -103,7 +111,7 @@ def read_source(path: Path, rel: str) -> SourceFile | Problem:
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             raw = stream.read(min(size, MAX_FILE_BYTES) + 1)
-            size = max(size, len(raw))
+            return raw, max(size, len(raw))
     except OSError as err:
         return Problem(
             rel,
@@ -112,7 +120,6 @@ def read_source(path: Path, rel: str) -> SourceFile | Problem:
             f"the file cannot be read ({err.strerror or err})",
             "check that it is a file you may read, not a link to a file that is gone",
         )
-    return parse_source(raw, path, rel, size)
 
 
 def parse_source(raw: bytes, path: Path, rel: str, size: int | None = None) -> SourceFile | Problem:
@@ -138,7 +145,7 @@ def _read(raw: bytes, path: Path, rel: str, size: int) -> SourceFile:
             f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
             "split it into several posts, or link to large data instead of pasting it in",
         )
-    text = _decode(raw)
+    text = _checked_decode(raw)
     if not text.strip():
         raise _ReadError(
             1,
@@ -161,9 +168,14 @@ def _read(raw: bytes, path: Path, rel: str, size: int) -> SourceFile:
     return SourceFile(path, rel, parse_front_matter(front, first_line), body, True)
 
 
-def _decode(raw: bytes) -> str:
+def decode(raw: bytes) -> str:
+    """A content file's text, as the rest of the reading sees it."""
+    return raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _checked_decode(raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8")
+        return decode(raw)
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise _ReadError(
@@ -172,7 +184,6 @@ def _decode(raw: bytes) -> str:
             f"the file is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
             "save the file with UTF-8 encoding in your editor",
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:

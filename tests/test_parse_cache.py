@@ -1,0 +1,100 @@
+"""The parse cache: a file whose bytes are unchanged is not parsed again, and
+nothing a run reports or builds differs from a run without the cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FixtureSite
+from iops.cache import CACHE_DIR, CACHE_SWITCH
+from iops.plan import Plan
+
+
+def _summary(plan: Plan) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    """What a plan says of every file: its problems, items, their meta and bodies."""
+    items = [
+        (i.source, i.kind, i.url, i.title, i.meta.values, i.meta.lines, i.body)
+        for i in plan.site.items
+    ]
+    return tuple(str(p) for p in plan.problems), tuple(items)
+
+
+def _cache_files(root: Path) -> list[Path]:
+    folder = root / CACHE_DIR / "parse"
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+@pytest.fixture
+def site_with_problems(fixture_site: FixtureSite) -> FixtureSite:
+    fixture_site.write(
+        "content/blog/2014-02-01-bad.md", "---\ntitle: Bad\ndate: 2014-13-45\n---\nText.\n"
+    )
+    fixture_site.write_bytes(
+        "content/blog/2014-03-01-crlf.md",
+        "\ufeff---\r\ntitle: Windows\r\ndate: 2014-03-01\r\nauthor: ada\r\n---\r\n"
+        "Line one.\r\nTwo.\r\n".encode(),
+    )
+    fixture_site.write_bytes("content/blog/2014-04-01-latin1.md", b"---\ntitle: Caf\xe9\n---\n")
+    return fixture_site
+
+
+def test_a_warm_plan_says_what_a_cold_one_says(
+    site_with_problems: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _summary(site_with_problems.plan())
+    assert _cache_files(site_with_problems.root), "the first plan keeps what it parsed"
+    warm = _summary(site_with_problems.plan())
+    monkeypatch.setenv(CACHE_SWITCH, "off")
+    uncached = _summary(site_with_problems.plan())
+    assert first == warm == uncached
+    problems = "\n".join(first[0])
+    assert "2014-02-01-bad.md:3" in problems  # line numbers survive the cache
+    assert "not UTF-8" in problems
+    bodies = {source: body for source, *_, body in first[1]}
+    assert bodies["content/blog/2014-03-01-crlf.md"].strip() == "Line one.\nTwo."
+
+
+def test_an_edited_file_is_parsed_again(fixture_site: FixtureSite) -> None:
+    post = fixture_site.root / "content/blog/2014-01-15-first.md"
+    fixture_site.plan()
+    stat = post.stat()
+    # Same length and same modification time: only the bytes tell the change.
+    post.write_text(post.read_text("utf-8").replace("First post", "Final post"), "utf-8")
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    titles = {item.source: item.title for item in fixture_site.plan().site.items}
+    assert titles["content/blog/2014-01-15-first.md"] == "Final post"
+    # And a file broken since is reported, not served from the cache.
+    post.write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+    assert any("2014-01-15-first.md" in problem for problem in fixture_site.problems())
+
+
+def test_check_fills_the_cache_that_the_build_reads_bodies_through(
+    fixture_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = fixture_site.run("check")
+    assert checked.returncode == 0, checked.stderr
+    assert _cache_files(fixture_site.root)
+    from_cache = _summary(fixture_site.plan())  # with bodies, which `check` did not keep
+    monkeypatch.setenv(CACHE_SWITCH, "off")
+    assert from_cache == _summary(fixture_site.plan())
+    assert (
+        "Hello." in dict((s, b) for s, *_, b in from_cache[1])["content/blog/2014-01-15-first.md"]
+    )
+
+
+def test_a_damaged_cache_is_ignored(fixture_site: FixtureSite) -> None:
+    expected = _summary(fixture_site.plan())
+    for path in _cache_files(fixture_site.root):
+        path.write_bytes(b"not a pickle")
+    assert _summary(fixture_site.plan()) == expected
+
+
+def test_without_the_cache_nothing_is_kept(
+    fixture_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_SWITCH, "off")
+    fixture_site.plan()
+    assert not (fixture_site.root / ".cache").exists()
