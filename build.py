@@ -226,16 +226,18 @@ class Progress:
 
     def __init__(self) -> None:
         self.terminal = sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.shown = 0.0
+        self.what = ""
+        self.started = self.shown = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, what: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if what != self.what:  # a new loop over the pages: its own time left
+            self.what, self.started = what, now
         if not self.terminal or (now - self.shown < 0.2 and done < total):
             return
         self.shown = now
         left = (now - self.started) / done * (total - done)
-        line = f"Rendering pages: {done} of {total} ({done * 100 // total}%)"
+        line = f"{what}: {done} of {total} ({done * 100 // total}%)"
         line += f", about {left:.0f} s left" if done < total else ""
         sys.stderr.write(f"\r\x1b[K{line}" + ("\n" if done == total else ""))
         sys.stderr.flush()

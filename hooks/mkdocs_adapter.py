@@ -14,7 +14,7 @@ from typing import Any
 
 from iops import sanitize, templating
 from iops.plan import Plan, plan_site
-from iops.search import SearchIndexError
+from iops.search import PendingIndex, SearchIndexError
 from iops.settings import build_time, settings_from_config
 from iops.site_files import PageSource
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,8 +28,15 @@ class _State:
         self.preview = False
         self.plan: Plan | None = None
         self.sources: dict[str, PageSource] = {}
-        self.files: Files | None = None
-        """The build's files; after the pages are read, their HTML is the feeds'."""
+        self.html_by_source: dict[str, str] = {}
+        """Each item's HTML, once every page is read (`on_env`): for feeds and search."""
+        self.search: PendingIndex | None = None
+        """Pagefind, indexing while the pages render."""
+
+    def cancel_search(self) -> None:
+        if self.search is not None:
+            self.search.cancel()
+            self.search = None
 
 
 _state = _State()
@@ -48,11 +55,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     plan = plan_site(settings, now, preview=_state.preview)
     if plan.errors:
         raise PluginError("\n".join(str(p) for p in plan.errors))
+    _state.cancel_search()  # a build that failed before it ended (`serve`)
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
     # theme/sitemap.xml is an index of this list of pages.
     config.theme.static_templates.add(templating.SITEMAP_PAGES)
-    _state.files = None
+    _state.html_by_source = {}
     return config
 
 
@@ -73,7 +81,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         Path(config.config_file_path).resolve().parent
     ):
         files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
-    _state.files = files
     return files
 
 
@@ -100,7 +107,15 @@ def on_page_context(
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
+    assert _state.plan is not None  # set by on_config
+    _state.html_by_source = {}
+    for source in _state.sources.values():
+        file = files.get_file_from_path(source.src_uri)
+        if source.item is not None and file is not None and file.page is not None:
+            _state.html_by_source[source.item.source] = file.page.content or ""
+    _state.search = templating.start_search_index(_state.plan, _state.html_by_source)
     return env
 
 
@@ -109,17 +124,21 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    assert _state.plan is not None and _state.files is not None  # set by on_config, on_files
-    html_by_source = {}
-    for source in _state.sources.values():
-        file = _state.files.get_file_from_path(source.src_uri)
-        if source.item is not None and file is not None and file.page is not None:
-            html_by_source[source.item.source] = file.page.content or ""
-    for path, content in templating.feed_files(_state.plan, html_by_source):
+    assert _state.plan is not None and _state.search is not None  # on_config, on_env
+    for path, content in templating.feed_files(_state.plan, _state.html_by_source):
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    search, _state.search = _state.search, None
     try:
-        templating.index_for_search(_state.plan, html_by_source, Path(config.site_dir))
+        templating.finish_search_index(search, Path(config.site_dir))
     except SearchIndexError as err:
         raise PluginError(str(err)) from err
+
+
+def on_build_error(error: Exception) -> None:
+    _state.cancel_search()
+
+
+def on_shutdown() -> None:
+    _state.cancel_search()  # interrupted: no Pagefind left running, no scratch left

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,9 @@ POSTS = {
         | 1 | 2 |
 
         [^1]: The note.
-        """,
+
+        LONG_PARAGRAPH
+        """.replace("LONG_PARAGRAPH", "Words enough for the reading to be cached. " * 40),
     "content/blog/2014-03-01-third.md": """\
         ---
         title: Third post
@@ -188,10 +191,20 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     config = site.root / "mkdocs.yml"
     text = config.read_text("utf-8")
     config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    # A new post, so that Pagefind is at work (not in the cache) when the build fails.
+    site.write("content/blog/2014-07-01-new.md", "---\ntitle: New\ndate: 2014-07-01\nauthor: ada\n---\nNew.\n")
+    scratch = _search_scratch()
     result = site.run("build")
     assert result.returncode == 1
     assert "Error building page 'events/2027-05-15-assembly.md'" in result.stderr
     assert _tree(site.root / "site") == before
+    assert _search_scratch() == scratch, "Pagefind's scratch folder is left behind"
+
+
+def _search_scratch() -> set[Path]:
+    """Scratch folders of search indexes (iops.search) that exist now."""
+    folders = {Path("/dev/shm"), Path(tempfile.gettempdir())}  # noqa: S108
+    return {path for folder in folders if folder.is_dir() for path in folder.glob("iops-search-*")}
 
 
 def test_another_plugin_is_refused_with_the_way_out(site: FixtureSite) -> None:

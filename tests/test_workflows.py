@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO, FixtureSite
+from iops.cache import CACHE_DIR
 from iops.problems import Problem, render_github_command
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -290,6 +291,21 @@ def test_concurrency_the_pip_cache_and_versions_are_set() -> None:
     assert "github.event.pull_request.number" in pull_request["group"]
     assert pull_request["cancel-in-progress"] is True
     assert _load("deploy.yml")["concurrency"]["cancel-in-progress"] is False
+
+
+def test_every_build_keeps_the_build_cache_between_runs() -> None:
+    """The jobs that build restore .cache/build first and save it after: keyed by
+    the locked packages, newest first, so a run starts from the last run's."""
+    for name, job in [("deploy.yml", "build"), ("pull-request.yml", "site")]:
+        steps = _load(name)["jobs"][job]["steps"]
+        names = [step.get("name") for step in steps]
+        restore = steps[names.index("Restore the build cache")]
+        assert restore["uses"].startswith("actions/cache@"), name
+        assert restore["with"]["path"] == CACHE_DIR, name
+        prefix = "build-${{ runner.os }}-${{ hashFiles('requirements.lock') }}-"
+        assert restore["with"]["key"] == prefix + "${{ github.run_id }}", name
+        assert restore["with"]["restore-keys"].strip().splitlines() == [prefix], name
+        assert names.index("Restore the build cache") < names.index("Build strictly"), name
 
 
 def _git(root: Path, *args: str, when: dt.datetime | None = None) -> None:

@@ -75,29 +75,66 @@ def search_box_url(site: Site, lang: str) -> str:
     return search_url(site, lang if lang in site.languages else site.settings.language)
 
 
-def index_items(
-    site: Site, html_by_source: Mapping[str, str], site_dir: Path, cache: Cache | None = None
-) -> None:
-    """Write Pagefind's index of every item into `site_dir`/pagefind.
-
-    With a `cache`, an index made from the same items by the same Pagefind is
-    copied from it instead of made again.
-    """
+def start_index(
+    site: Site, html_by_source: Mapping[str, str], cache: Cache | None = None
+) -> PendingIndex:
+    """Start Pagefind on every item, in the background: `finish` puts the index
+    in the site. Pagefind works on one core, so it runs while the pages render."""
     records = [_record(item, html_by_source.get(item.source, "")) for item in site.items]
     key = Fingerprinter().digest(environment_digest(Path(__file__).parent), records)
-    target = site_dir / BUNDLE
-    if cache is not None and cache.copy_tree_to(key, target):
-        cache.sweep([key])
-        return
-    scratch_dir = _scratch_folder(records)
-    with tempfile.TemporaryDirectory(prefix="iops-search-", dir=scratch_dir) as scratch:
-        _write_pages(Path(scratch), records)
-        bundle = Path(scratch) / "bundle"
-        _run_pagefind(Path(scratch) / "pages", bundle)
-        if cache is not None:
-            cache.put_tree(key, bundle)
-            cache.sweep([key])
-        shutil.copytree(bundle, target, dirs_exist_ok=True)
+    pending = PendingIndex(records, key, cache)
+    if cache is None or not cache.path(key).is_dir():
+        pending.start()
+    return pending
+
+
+class PendingIndex:
+    """Pagefind at work in a scratch folder, or an index found in the cache."""
+
+    def __init__(self, records: list[_Record], key: str, cache: Cache | None) -> None:
+        self.records, self.key, self.cache = records, key, cache
+        self.scratch: Path | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.scratch = Path(
+            tempfile.mkdtemp(prefix="iops-search-", dir=_scratch_folder(self.records))
+        )
+        try:
+            _write_pages(self.scratch, self.records)
+            self.process = _start_pagefind(self.scratch)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for Pagefind, then put its index into `site_dir`/pagefind.
+
+        Raises `SearchIndexError` with what Pagefind said if it failed."""
+        target = site_dir / BUNDLE
+        try:
+            if self.process is None:  # in the cache when the build began
+                if self.cache is not None and self.cache.copy_tree_to(self.key, target):
+                    self.cache.sweep([self.key])
+                    return
+                self.start()  # swept since, by another build: made again
+            assert self.process is not None and self.scratch is not None
+            bundle = _finish_pagefind(self.process, self.scratch)
+            if self.cache is not None:
+                self.cache.put_tree(self.key, bundle)
+                self.cache.sweep([self.key])
+            shutil.copytree(bundle, target, dirs_exist_ok=True)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop Pagefind (the build failed) and remove the scratch folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        self.process = self.scratch = None
 
 
 def _scratch_folder(records: list[_Record]) -> str | None:
@@ -124,6 +161,7 @@ def _record(item: Item, html: str) -> _Record:
 
 
 def _write_pages(scratch: Path, records: Iterable[_Record]) -> None:
+    """A page per item, at its URL: its title and HTML, nothing else."""
     pages = scratch / "pages"
     for record in records:
         path = pages / urls.output_path(record.url)
@@ -144,16 +182,24 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def _run_pagefind(pages: Path, bundle: Path) -> None:
-    command = [pagefind_executable(), "--site", str(pages), "--output-path", str(bundle)]
+def _start_pagefind(scratch: Path) -> subprocess.Popen[bytes]:
+    command = [pagefind_executable(), "--site", str(scratch / "pages")]
+    command += ["--output-path", str(scratch / "bundle")]
     command += ["--exclude-selectors", ".headerlink"]  # the headings' "¶" links
-    done = subprocess.run(  # noqa: S603 (our own binary and folders)
-        [*command, "--silent"], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        said = (done.stderr or done.stdout).strip()
+    # What it says goes to a file: a pipe nobody reads until the end could fill up.
+    with (scratch / "pagefind.log").open("wb") as said:
+        return subprocess.Popen(  # noqa: S603 (our own binary and folders)
+            [*command, "--silent"], stdout=said, stderr=subprocess.STDOUT
+        )
+
+
+def _finish_pagefind(process: subprocess.Popen[bytes], scratch: Path) -> Path:
+    if process.wait():
+        said = (scratch / "pagefind.log").read_text("utf-8", errors="replace").strip()
         raise SearchIndexError(f"Pagefind could not index the site: {said}")
     # Pagefind lists the languages in a hash map's order, which changes from run
     # to run: sorted, the bundle is the same bytes for the same site.
+    bundle = scratch / "bundle"
     entry = bundle / "pagefind-entry.json"
     entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True), "utf-8")
+    return bundle

@@ -110,12 +110,17 @@ def _page_url(source: PageSource) -> str:
     return source.dest_path.removesuffix("index.html")
 
 
-def index_for_search(plan: Plan, html_by_source: Mapping[str, str], site_dir: Path) -> None:
-    """Pagefind's index of every item, into the built site."""
-    started = time.monotonic()
+def start_search_index(plan: Plan, html_by_source: Mapping[str, str]) -> search.PendingIndex:
+    """Pagefind's index of every item, begun in the background (from .cache/ if made before)."""
     cache = build_cache(plan.site.settings.root, "search")
-    search.index_items(plan.site, html_by_source, site_dir, cache)
-    log.info(f"search index: {time.monotonic() - started:.1f} s")
+    return search.start_index(plan.site, html_by_source, cache)
+
+
+def finish_search_index(pending: search.PendingIndex, site_dir: Path) -> None:
+    """The index, into the built site, once Pagefind is done."""
+    started = time.monotonic()
+    pending.finish(site_dir)
+    log.info(f"search index: waited {time.monotonic() - started:.1f} s for it")
 
 
 def feed_files(plan: Plan, html_by_source: Mapping[str, str]) -> list[tuple[str, bytes]]:
