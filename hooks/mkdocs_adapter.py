@@ -125,10 +125,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     assert _state.plan is not None and _state.search is not None  # on_config, on_env
-    for path, content in templating.feed_files(_state.plan, _state.html_by_source):
-        target = Path(config.site_dir) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    templating.write_feeds(_state.plan, _state.html_by_source, Path(config.site_dir))
     search, _state.search = _state.search, None
     try:
         templating.finish_search_index(search, Path(config.site_dir))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import resource
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -159,15 +160,24 @@ def _build(
 
 
 class _Clock:
-    """Logs how long each phase took (`build.py -v` shows them)."""
+    """Logs how long each phase took, and the CPU time of this process and of
+    the workers it ended (`build.py -v` shows them)."""
 
     def __init__(self) -> None:
-        self.last = time.monotonic()
+        self.last, self.last_cpu = time.monotonic(), _cpu()
 
     def lap(self, what: str) -> None:
-        now = time.monotonic()
-        log.info(f"{what}: {now - self.last:.1f} s")
-        self.last = now
+        now, cpu = time.monotonic(), _cpu()
+        log.info(f"{what}: {now - self.last:.1f} s ({cpu - self.last_cpu:.1f} s CPU)")
+        self.last, self.last_cpu = now, cpu
+
+
+def _cpu() -> float:
+    mine, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 Result = TypeVar("Result", Read, Written)

@@ -122,6 +122,30 @@ def test_fast_cold_and_warm_builds_write_what_mkdocs_writes(site: FixtureSite) -
     assert "One more line." in (site.root / "site/blog/2014/third/index.html").read_text("utf-8")
 
 
+def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) -> None:
+    """The third post is in the site's, the blog's, its author's and its tag's
+    feeds; every other feed is linked from the cache, in both formats."""
+    said = _verbose_build(site)
+    first = re.search(r"(\d+) feeds, (\d+) rendered", said)
+    assert first, said
+    total, rendered = map(int, first.groups())
+    assert total == rendered > 8
+    post = site.root / "content/blog/2014-03-01-third.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    said = _verbose_build(site)
+    again = re.search(r"(\d+) feeds, (\d+) rendered", said)
+    assert again, said
+    assert again.groups() == (str(total), str(2 * 4))
+    feed = (site.root / "site/rss.xml").read_text("utf-8")
+    assert "One more line." in feed
+
+
+def _verbose_build(site: FixtureSite) -> str:
+    result = site.run("-v", "build")
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
 def test_one_process_and_no_cache_write_the_same(site: FixtureSite) -> None:
     _build(site, "--jobs", "1", "--site-dir", str(site.root / "one"))
     _build(site, "--no-cache", "--site-dir", str(site.root / "uncached"))
@@ -192,7 +216,10 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     text = config.read_text("utf-8")
     config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
     # A new post, so that Pagefind is at work (not in the cache) when the build fails.
-    site.write("content/blog/2014-07-01-new.md", "---\ntitle: New\ndate: 2014-07-01\nauthor: ada\n---\nNew.\n")
+    site.write(
+        "content/blog/2014-07-01-new.md",
+        "---\ntitle: New\ndate: 2014-07-01\nauthor: ada\n---\nNew.\n",
+    )
     scratch = _search_scratch()
     result = site.run("build")
     assert result.returncode == 1

@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom feeds: which feeds exist, and their bytes (feedgen).
 
-`plan_feeds(site)` decides the feeds from the model alone; `render_feed`
-needs each item's rendered HTML, which only exists once MkDocs has converted
-the Markdown, so the adapter calls it after the pages are built.
+`plan_feeds(site)` decides the feeds from the model alone; rendering them
+needs each item's HTML, which only exists once MkDocs has converted the
+Markdown, so the adapter calls `write_feeds` after the pages are read.
 
 The HTML is the page's own, already cleaned by `sanitize`. Front-matter text
 goes in raw, and feedgen escapes it for XML once; the summary, which RSS
@@ -119,38 +119,51 @@ def absolute_html(html: str, page_url: str) -> str:
     return inner
 
 
-def render_feeds(
+def write_feeds(
     site: Site,
     feeds: Sequence[Feed],
     html_by_source: Mapping[str, str],
+    site_dir: Path,
     cache: Cache | None = None,
-) -> list[tuple[str, bytes]]:
-    """Every feed in both formats, as (path, bytes), on every core.
+) -> int:
+    """Write every feed in both formats under `site_dir`, rendered on every core;
+    how many files were rendered (not taken from the cache).
 
     With a `cache`, a feed whose items, their HTML and the code that renders
-    them are all as before is taken from it, and entries no longer used are
-    dropped.
+    them are all as before is linked from it, not rendered or copied, and
+    entries no longer used are dropped.
     """
     wanted = [(feed, fmt) for feed in feeds for fmt in FORMATS]
     keys = _feed_keys(site, wanted, html_by_source) if cache else [None] * len(wanted)
-    found = [cache.get(key) if cache and key else None for key in keys]
+    targets = [site_dir / feed.path(fmt) for feed, fmt in wanted]
+    found = [
+        bool(cache and key and cache.copy_to(key, target))
+        for key, target in zip(keys, targets, strict=True)
+    ]
     # A feed is rendered in both formats at once, from one set of entries.
-    stale = sorted({n // len(FORMATS) for n, data in enumerate(found) if data is None})
+    stale = sorted({n // len(FORMATS) for n, hit in enumerate(found) if not hit})
     entries: dict[str, FeedEntry] = {}  # an item is in several feeds: its entry is made once
 
     def render_chunk(chunk: list[int]) -> list[dict[str, bytes]]:
         return [render_feed_formats(feeds[n], site, html_by_source, entries=entries) for n in chunk]
 
-    for n, rendered in zip(stale, map_in_order(render_chunk, stale), strict=True):
+    rendered = 0
+    for n, formats in zip(stale, map_in_order(render_chunk, stale), strict=True):
         for m, fmt in enumerate(FORMATS):
             index = n * len(FORMATS) + m
-            found[index] = data = rendered[fmt]
-            key = keys[index]
+            key, target = keys[index], targets[index]
+            if found[index]:  # the other format was in the cache
+                continue
+            rendered += 1
             if cache and key:
-                cache.put(key, data)
+                cache.put(key, formats[fmt])
+                if cache.copy_to(key, target):
+                    continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(formats[fmt])
     if cache:
         cache.sweep(key for key in keys if key)
-    return [(feed.path(fmt), data or b"") for (feed, fmt), data in zip(wanted, found, strict=True)]
+    return rendered
 
 
 def _feed_keys(

@@ -123,6 +123,8 @@ class PendingIndex:
             if self.cache is not None:
                 self.cache.put_tree(self.key, bundle)
                 self.cache.sweep([self.key])
+                if self.cache.copy_tree_to(self.key, target):  # links, not copies
+                    return
             shutil.copytree(bundle, target, dirs_exist_ok=True)
         finally:
             self.cancel()

@@ -123,11 +123,11 @@ def finish_search_index(pending: search.PendingIndex, site_dir: Path) -> None:
     log.info(f"search index: waited {time.monotonic() - started:.1f} s for it")
 
 
-def feed_files(plan: Plan, html_by_source: Mapping[str, str]) -> list[tuple[str, bytes]]:
+def write_feeds(plan: Plan, html_by_source: Mapping[str, str], site_dir: Path) -> None:
     """Every feed in every format, rendered from the pages' HTML; unchanged
     feeds come from the build cache in .cache/."""
     started = time.monotonic()
     cache = build_cache(plan.site.settings.root, "feeds")
-    made = feeds.render_feeds(plan.site, plan.feeds, html_by_source, cache)
-    log.info(f"{len(made)} feeds: {time.monotonic() - started:.1f} s")
-    return made
+    made = feeds.write_feeds(plan.site, plan.feeds, html_by_source, site_dir, cache)
+    took = time.monotonic() - started
+    log.info(f"{len(plan.feeds) * len(feeds.FORMATS)} feeds, {made} rendered: {took:.1f} s")
