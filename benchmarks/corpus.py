@@ -3,10 +3,18 @@
 N posts (300–1,500 words, tags, some German, Greek and Japanese text), N/50
 chapters across the federation's levels, N/25 members, events and polls in
 proportion. The same N always gives the same files.
+
+The words follow Zipf's law, as a language's do: a few short words make up
+much of the text and most of the vocabulary is rare. The organisation's
+topic words sit where a topic's words do, so a search for one ("solidarity")
+finds over half the posts, each using it a time or two. (A text drawn
+evenly from thirty words would put every word in every post, dozens of
+times, which no real site does and which no search index is built for.)
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from pathlib import Path
@@ -43,6 +51,51 @@ _WORDS = [
     "meeting",
     "organizing",
 ]
+_COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "with",
+    "on",
+    "by",
+    "be",
+    "this",
+    "are",
+    "from",
+    "at",
+    "or",
+    "an",
+    "was",
+    "which",
+    "we",
+    "our",
+    "their",
+    "not",
+    "but",
+    "have",
+    "has",
+    "all",
+    "can",
+    "more",
+    "will",
+    "they",
+    "its",
+    "been",
+    "who",
+    "these",
+    "into",
+]
+"""The most frequent words, as in English text (about two fifths of it)."""
+_RARE = 5000
+"""Made-up words of two to four syllables: the long tail of the vocabulary."""
 _FOREIGN = {
     "de": ["Solidarität", "Gleichheit", "Vielfalt", "Selbstverwaltung", "Ökologie", "Versammlung"],
     "el": ["αλληλεγγύη", "ισότητα", "ποικιλομορφία", "αυτοδιαχείριση", "οικολογία", "συνέλευση"],
@@ -180,6 +233,24 @@ def _write_poll(
     _write(root / f"{folder}/poll-{n}.md", f"---\n{front}---\n{_text(rng, 80)}\n")
 
 
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """The words by rank, and Zipf's cumulative weights for them (1/rank)."""
+    syllables = ["ka", "lo", "mer", "ti", "san", "do", "ve", "ru", "nel", "pa", "sho", "gi"]
+    made_up = (
+        "".join(parts) for size in (2, 3, 4) for parts in itertools.product(syllables, repeat=size)
+    )
+    rare = list(itertools.islice(made_up, _RARE))
+    # The topic words rank just after the first hundred, as a subject's words do.
+    words = _COMMON + rare[: 100 - len(_COMMON)] + _WORDS + rare[100 - len(_COMMON) :]
+    return words, list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
+
+
+_VOCABULARY, _CUMULATIVE = _vocabulary()
+
+
 def _text(rng: random.Random, words: int, lang: str = "en") -> str:
-    vocabulary = _WORDS + _FOREIGN.get(lang, []) * 3
-    return " ".join(rng.choice(vocabulary) for _ in range(words)).capitalize() + "."
+    drawn = rng.choices(_VOCABULARY, cum_weights=_CUMULATIVE, k=words)
+    foreign = _FOREIGN.get(lang)
+    if foreign:  # a post in another language: some of its words are that language's
+        drawn = [rng.choice(foreign) if rng.random() < 0.3 else word for word in drawn]
+    return " ".join(drawn).capitalize() + "."
