@@ -1,28 +1,25 @@
 #!/usr/bin/env python3
-"""The IOPS site's one command-line entry: check, build, serve."""
+"""The IOPS site's one command-line entry: check, build, serve and the rest.
+
+Each command reads its options and reports; the work is in hooks/ (`iops`
+for the content model, `site_build` for building with MkDocs). MkDocs is
+imported only by the commands that build."""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:  # MkDocs is imported only by the commands that build
-    from mkdocs.config.defaults import MkDocsConfig
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from iops.cache import CACHE_SWITCH  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
 from iops.settings import build_time, load_settings, read_build_time  # noqa: E402
@@ -135,119 +132,18 @@ def build(
     plan = _plan(root, bodies=True)
     if _report(plan.problems):
         sys.exit(1)
+    from site_build import BuildOptions, build_into
+
     target = (site_dir or root / "site").resolve()
     started = time.perf_counter()
     how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit)
+
     with prepared(plan):
         built = build_into(root, target, how)
     if not built:
         click.echo(f"The build failed; {target} was left as it was.", err=True)
         sys.exit(1)
     click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    jobs: int | None = None
-    """Processes for the pages; None: one per core."""
-    cache: bool = True
-    """Keep rendered pages in .cache/ and take unchanged ones from there."""
-    plain: bool = False
-    """MkDocs' own build instead (no workers, no cache)."""
-    page_seconds: float = 30.0
-    """How long a page's Markdown may take (not for the plain build)."""
-
-
-def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
-    """Build into a fresh folder beside `target`, then swap it in.
-
-    The swap is two renames on one file system, so `target` is always either
-    the last good site or the new one, never a half-written mix.
-    """
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    switch = os.environ.get(CACHE_SWITCH)
-    os.environ[CACHE_SWITCH] = "on" if how.cache else "off"  # read by the hooks' feeds
-    try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            _run_mkdocs(config, root, how)
-        finally:
-            config.plugins.on_shutdown()
-            _restore(CACHE_SWITCH, switch)
-    except (exceptions.MkDocsException, exceptions.Abort) as err:
-        click.echo(str(err), err=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        return False
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return True
-
-
-def _run_mkdocs(config: MkDocsConfig, root: Path, how: BuildOptions) -> None:
-    """MkDocs' own build, or the parallel one with a summary line of its pages."""
-    import parallel_build
-    from iops.cache import build_cache
-    from iops.workers import cores
-    from mkdocs.commands.build import build as mkdocs_build
-
-    if how.plain:
-        mkdocs_build(config)
-        return
-    jobs = how.jobs or cores()
-    cache = build_cache(root, "pages")
-    stats = parallel_build.build(
-        config, jobs=jobs, cache=cache, progress=Progress(), page_seconds=how.page_seconds
-    )
-    click.echo(
-        f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
-        f"in {stats.seconds:.1f} s; {stats.read_from_cache} of {stats.pages} read "
-        f"and {stats.rendered_from_cache} rendered from the cache.",
-        err=True,
-    )
-
-
-class Progress:
-    """Pages done, on one line that a terminal redraws, with the time left.
-
-    In a log (CI) it writes nothing: the summary line after the build says it all.
-    """
-
-    def __init__(self) -> None:
-        self.terminal = sys.stderr.isatty()
-        self.what = ""
-        self.started = self.shown = 0.0
-
-    def __call__(self, what: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if what != self.what:  # a new loop over the pages: its own time left
-            self.what, self.started = what, now
-        if not self.terminal or (now - self.shown < 0.2 and done < total):
-            return
-        self.shown = now
-        left = (now - self.started) / done * (total - done)
-        line = f"{what}: {done} of {total} ({done * 100 // total}%)"
-        line += f", about {left:.0f} s left" if done < total else ""
-        sys.stderr.write(f"\r\x1b[K{line}" + ("\n" if done == total else ""))
-        sys.stderr.flush()
-
-
-def _restore(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
 
 
 @cli.command()
@@ -371,6 +267,7 @@ def diff(
     differs, 1 when a side cannot be built.
     """
     from iops.manifest import compare, page_manifest, render_markdown, render_text
+    from iops.revisions import RevisionError, build_sites, export_ref
 
     if (base is None) == (base_site is None):
         raise click.UsageError("Give either BASE (a git ref) or --base-site.")
@@ -378,14 +275,17 @@ def diff(
     head_label = str(head_site) if head_site else "working tree"
     with tempfile.TemporaryDirectory(prefix="iops-diff-") as scratch:
         builds: dict[str, tuple[Path, Path]] = {}
-        if base_site is None:
-            base_site = Path(scratch, "base-site")
-            tree = _export_ref(root, str(base), Path(scratch, "base-src"))
-            builds[f"base ({base})"] = (tree, base_site)
-        if head_site is None:
-            head_site = Path(scratch, "head-site")
-            builds["head (working tree)"] = (root, head_site)
-        _build_sites(builds)
+        try:
+            if base_site is None:
+                base_site = Path(scratch, "base-site")
+                tree = export_ref(root, str(base), Path(scratch, "base-src"))
+                builds[f"base ({base})"] = (tree, base_site)
+            if head_site is None:
+                head_site = Path(scratch, "head-site")
+                builds["head (working tree)"] = (root, head_site)
+            build_sites(builds, int(build_time().timestamp()), ROOT / "build.py")
+        except RevisionError as err:
+            raise click.ClickException(str(err)) from None
         changes = compare(page_manifest(base_site), page_manifest(head_site))
     if fmt == "markdown":
         report = render_markdown(changes, base_label, head_label, base_url)
@@ -395,74 +295,6 @@ def diff(
         output.write_text(report, "utf-8")
     else:
         click.echo(report, nl=False)
-
-
-def _export_ref(root: Path, ref: str, dest: Path) -> Path:
-    """Write the files of git `ref` (the part under `root`) into `dest`."""
-    import subprocess
-    import tarfile
-
-    git = shutil.which("git")
-    if git is None or ref.startswith("-"):
-        raise click.ClickException(f"base ({ref}): needs git installed, and a ref not an option.")
-    found = subprocess.run(
-        [git, "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if found.returncode:
-        said = f" {found.stderr.strip()}" if found.stderr.strip() else ""
-        raise click.ClickException(
-            f"base ({ref}): not a commit of the git repository at {root}.{said}"
-        )
-    dest.mkdir(parents=True)
-    command = [git, "-C", str(root), "archive", "--format=tar", found.stdout.strip()]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None and process.stderr is not None
-        try:
-            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-                archive.extractall(dest, filter="data")
-        except tarfile.TarError as err:
-            said = process.stderr.read().decode(errors="replace").strip()
-            raise click.ClickException(f"base ({ref}): could not export it: {err}. {said}") from err
-    if process.returncode:
-        raise click.ClickException(f"base ({ref}): git archive failed.")
-    return dest
-
-
-def _build_sites(builds: dict[str, tuple[Path, Path]]) -> None:
-    """Build each (source tree, site folder) side by side, all with one "now".
-
-    Each tree is built by its own build.py (this one if it has none), so the
-    comparison shows what code changes do to the pages as well as content.
-    """
-    import os
-    import subprocess
-
-    # One hash seed too: where a set's order leaks into a file, both sides agree.
-    env = {"PYTHONHASHSEED": "0", **os.environ}
-    env["SOURCE_DATE_EPOCH"] = str(int(build_time().timestamp()))
-    running = {}
-    for label, (tree, site) in builds.items():
-        script = tree / "build.py" if (tree / "build.py").is_file() else ROOT / "build.py"
-        args = ["--root", str(tree), "build", "--site-dir", str(site)]
-        running[label] = subprocess.Popen(
-            [sys.executable, str(script), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-        )
-    failed = []
-    for label, process in running.items():
-        said, _ = process.communicate()
-        if process.returncode:
-            failed.append(label)
-            click.echo(f"{label}: the build failed:", err=True)
-            click.echo("".join(f"  {line}\n" for line in said.splitlines()), err=True, nl=False)
-    if failed:
-        raise click.ClickException(f"Nothing was compared: {' and '.join(failed)} did not build.")
 
 
 @cli.command()

@@ -43,10 +43,21 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
+def _pages_indexed(part: Path) -> dict[str, int]:
+    entry = json.loads((part / "pagefind-entry.json").read_text("utf-8"))
+    return {lang: e["page_count"] for lang, e in entry["languages"].items()}
+
+
 def test_one_index_per_language_of_the_items_only(built: Path) -> None:
-    entry = json.loads((built / "pagefind/pagefind-entry.json").read_text("utf-8"))
     # English: home, 2 members, 2 chapters, 2 posts; German: 1 post. No listing.
-    assert {lang: e["page_count"] for lang, e in entry["languages"].items()} == {"en": 7, "de": 1}
+    assert _pages_indexed(built / "pagefind/en/0") == {"en": 7}
+    assert _pages_indexed(built / "pagefind/de/0") == {"de": 1}
+    assert sorted(p.name for p in (built / "pagefind").iterdir()) == [
+        "de",
+        "en",
+        "pagefind-ui.css",
+        "pagefind-ui.js",
+    ]
     assert (built / "search/index.html").is_file()
     assert '<html lang="de"' in (built / "search/de/index.html").read_text("utf-8")
 
@@ -118,3 +129,122 @@ def test_the_sitemap_every_page_fetches_is_a_small_index(built: Path) -> None:
     assert "https://example.org/search/de/" in listed
     pages = [p for p in built.rglob("index.html") if "pagefind" not in p.parts]
     assert len(listed) == len(pages)
+
+
+# --- An index in parts: Pagefind's memory stays bounded, one edit remakes one part ---
+
+_OWN_WORDS = ["amberfox", "bluekite", "cedarowl", "dunemoth", "elmwren", "fernlynx", "gorsebat"]
+MANY_POSTS = {
+    f"content/blog/2015-0{n % 9 + 1}-1{n}-post-{n}.md": (
+        f"---\ntitle: Post {n}\ndate: 2015-0{n % 9 + 1}-1{n}\nauthor: ada\n---\n"
+        f"Every post says rotationword; this one alone says {[*_OWN_WORDS, 'hazelyak'][n]}.\n"
+    )
+    for n in range(8)
+}
+
+
+@pytest.fixture(scope="module")
+def in_parts(tmp_path_factory: pytest.TempPathFactory) -> FixtureSite:
+    from conftest import BASE_FILES, MKDOCS_YML, REPO
+
+    site = FixtureSite(tmp_path_factory.mktemp("parts") / "src")
+    config = MKDOCS_YML.format(repo=REPO).replace(
+        "page_size: 2", "page_size: 2\n    search_part_size: 4"
+    )
+    site.write("mkdocs.yml", config)
+    for rel, text in {**BASE_FILES, **MANY_POSTS}.items():
+        site.write(rel, text)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def _parts(site: Path) -> list[Path]:
+    return sorted((site / "pagefind/en").iterdir())
+
+
+def test_a_language_of_many_items_is_indexed_in_parts(in_parts: FixtureSite) -> None:
+    built = in_parts.root / "site"
+    parts = _parts(built)
+    # 14 items, at most 4 a part: 4 parts (a power of two), each its own bundle.
+    assert [p.name for p in parts] == ["0", "1", "2", "3"]
+    assert sum(_pages_indexed(part)["en"] for part in parts) == 14
+    # The first part carries Pagefind's scripts and WASM; the others, their index only.
+    assert (parts[0] / "pagefind.js").is_file() and list(parts[0].glob("wasm.*"))
+    for part in parts[1:]:
+        assert not list(part.glob("*.js")) and not list(part.glob("wasm.*"))
+        assert list(part.glob("*.pf_meta")) and list((part / "index").iterdir())
+    search = (built / "search/index.html").read_text("utf-8")
+    assert 'data-bundle="../pagefind/en/0/"' in search
+    assert 'data-merge="../pagefind/en/1/ ../pagefind/en/2/ ../pagefind/en/3/"' in search
+
+
+def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Browser) -> None:
+    built = in_parts.root / "site"
+    with serve_folder(built) as origin, local_context(browser, origin) as (context, requested):
+        page = context.new_page()
+        page.goto(f"{origin}search/?q=rotationword")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_function(
+            "document.querySelectorAll('.pagefind-ui__result-link').length >= 5", timeout=15000
+        )
+        page.click(".pagefind-ui__button")  # "Load more results"
+        page.wait_for_function(
+            "document.querySelectorAll('.pagefind-ui__result-link').length === 8", timeout=15000
+        )
+        titles = set(page.locator(".pagefind-ui__result-link").all_inner_texts())
+        assert titles == {f"Post {n}" for n in range(8)}
+        # Every part's metadata was fetched, and Pagefind's WASM once.
+        fetched = [url for url in requested if "/pagefind/" in url]
+        assert len([url for url in fetched if url.endswith(".pf_meta")]) == 4
+        assert len([url for url in fetched if "wasm." in url]) == 1
+        page.goto(f"{origin}search/?q=fernlynx")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Post 5"]
+
+
+def test_an_edit_makes_one_part_of_the_index_again(in_parts: FixtureSite) -> None:
+    built = in_parts.root / "site"
+    before = {part.name: _tree_digest(part) for part in _parts(built)}
+    post = in_parts.root / "content/blog/2015-06-15-post-5.md"
+    post.write_text(post.read_text("utf-8").replace("alone says", "alone writes"), "utf-8")
+    result = in_parts.run("-v", "build")
+    assert result.returncode == 0, result.stderr
+    assert "search index: 1 of 4 parts made" in result.stderr
+    after = {part.name: _tree_digest(part) for part in _parts(built)}
+    assert len([name for name in before if before[name] != after[name]]) == 1
+
+
+def _tree_digest(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_the_runner_reports_a_part_pagefind_could_not_index(tmp_path: Path) -> None:
+    """pagefind_runner goes on with the other parts, and exits 1 with the reason logged."""
+    import subprocess
+    import sys
+
+    from iops import search
+
+    good, empty = tmp_path / "good", tmp_path / "empty"
+    (good / "pages").mkdir(parents=True)
+    (empty / "pages").mkdir(parents=True)
+    (good / "pages/index.html").write_text(
+        '<!doctype html><html lang="en"><title>x</title><body>Some words.</body></html>', "utf-8"
+    )
+    runner = Path(search.__file__).with_name("pagefind_runner.py")
+    done = subprocess.run(
+        [sys.executable, str(runner), "2", search.pagefind_executable(), str(empty), str(good)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert (good / "bundle/pagefind-entry.json").is_file()
+    assert not (empty / "bundle/pagefind-entry.json").exists()
+    assert "not able to build an index" in (empty / "pagefind.log").read_text("utf-8")

@@ -12,7 +12,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +90,18 @@ class Cache:
         (scratch / "tree").rename(target)
         shutil.rmtree(scratch, ignore_errors=True)
 
-    def copy_tree_to(self, key: str, dest: Path) -> bool:
-        """Put a folder kept by `put_tree` at `dest`; False if there is none."""
+    def copy_tree_to(
+        self, key: str, dest: Path, ignore: Callable[[str, list[str]], Iterable[str]] | None = None
+    ) -> bool:
+        """Put a folder kept by `put_tree` at `dest` (less what `ignore` names, as
+        for `shutil.copytree`); False if there is none."""
         source = self.path(key)
         if not source.is_dir():
             return False
         try:
-            shutil.copytree(source, dest, copy_function=_link_or_copy, dirs_exist_ok=True)
+            shutil.copytree(
+                source, dest, ignore=ignore, copy_function=_link_or_copy, dirs_exist_ok=True
+            )
         except (OSError, shutil.Error):  # swept meanwhile by another build: made again
             return False
         return True

@@ -17,10 +17,13 @@ has items in, and each page's search box asks the one in its language.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from .cache import Cache
 from .fingerprint import Fingerprinter, environment_digest
 from .listings import GeneratedPage
 from .model import Item, Site
+from .workers import cores
 
 BUNDLE = "pagefind"
 """Pagefind's files, under the site folder."""
@@ -50,6 +54,9 @@ class SearchPage:
     title: str
     others: tuple[tuple[str, str], ...] = ()
     """(language, URL) of the search pages in the site's other languages."""
+    parts: tuple[str, ...] = ()
+    """The URLs of the parts of this language's index (`index_parts`); none
+    before the language's first item."""
 
 
 def search_url(site: Site, lang: str) -> str:
@@ -61,10 +68,12 @@ def search_url(site: Site, lang: str) -> str:
 
 def search_pages(site: Site) -> list[GeneratedPage]:
     langs = site.languages
+    parts = index_parts(site)
     pages = []
     for lang in langs:
         others = tuple((other, search_url(site, other)) for other in langs if other != lang)
-        view = SearchPage(lang, "Search", others)
+        urls_of_parts = tuple(part_url(lang, n) for n in range(len(parts.get(lang, []))))
+        view = SearchPage(lang, "Search", others, urls_of_parts)
         url = search_url(site, lang)
         pages.append(GeneratedPage(url, SEARCH_TEMPLATE, "Search", view, "the search page", lang))
     return pages
@@ -75,68 +84,175 @@ def search_box_url(site: Site, lang: str) -> str:
     return search_url(site, lang if lang in site.languages else site.settings.language)
 
 
+def index_parts(site: Site) -> dict[str, list[list[Item]]]:
+    """The items of each language, in the parts Pagefind indexes one by one.
+
+    Pagefind holds a whole index in memory while it makes it (about 0.3 MB a
+    post of a thousand words), and makes it again whole when one item
+    changes. So a language's items are split into parts of at most about
+    `Settings.search_part_size` items, each indexed on its own and kept in
+    the cache on its own; the search page merges them. An item's part is
+    decided by a digest of its file's path, so it stays put as others come
+    and go; the number of parts is a power of two, so it changes (and every
+    part of the language is made again) only when the site doubles."""
+    size = max(1, site.settings.search_part_size)
+    parts: dict[str, list[list[Item]]] = {}
+    for lang in site.languages:
+        items = [item for item in site.items if item.lang == lang]
+        if not items:  # the site's language, before its first item
+            continue
+        count = 1
+        while count * size < len(items):
+            count *= 2
+        split: list[list[Item]] = [[] for _ in range(count)]
+        for item in items:
+            split[_digest_number(item.source) % count].append(item)
+        parts[lang] = split
+    return parts
+
+
+def _digest_number(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def part_url(lang: str, number: int) -> str:
+    """Where one part of a language's index is, under the site."""
+    return f"{BUNDLE}/{lang}/{number}/"
+
+
+@dataclass
+class _Part:
+    """One part of the index: its place, its items, and its key in the cache."""
+
+    url: str
+    records: list[_Record]
+    key: str
+    folder: Path | None = None
+    """The scratch folder Pagefind makes it in; None when it is in the cache."""
+
+
 def start_index(
     site: Site, html_by_source: Mapping[str, str], cache: Cache | None = None
 ) -> PendingIndex:
-    """Start Pagefind on every item, in the background: `finish` puts the index
-    in the site. Pagefind works on one core, so it runs while the pages render."""
-    records = [_record(item, html_by_source.get(item.source, "")) for item in site.items]
-    key = Fingerprinter().digest(environment_digest(Path(__file__).parent), records)
-    pending = PendingIndex(records, key, cache)
-    if cache is None or not cache.path(key).is_dir():
-        pending.start()
+    """Start Pagefind on every part of the index that is not in the cache, in
+    the background (a few at a time): `PendingIndex.finish` puts the index in
+    the site. Pagefind works on one core a part, so it runs while the pages render."""
+    code = environment_digest(Path(__file__).parent)
+    fingerprints = Fingerprinter()
+    parts = []
+    for lang, split in index_parts(site).items():
+        for number, items in enumerate(split):
+            records = [_record(item, html_by_source.get(item.source, "")) for item in items]
+            url = part_url(lang, number)
+            parts.append(_Part(url, records, fingerprints.digest(code, url, records)))
+    pending = PendingIndex(parts, cache)
+    pending.start([part for part in parts if cache is None or not cache.path(part.key).is_dir()])
     return pending
 
 
 class PendingIndex:
-    """Pagefind at work in a scratch folder, or an index found in the cache."""
+    """Pagefind at work on the parts of the index not in the cache."""
 
-    def __init__(self, records: list[_Record], key: str, cache: Cache | None) -> None:
-        self.records, self.key, self.cache = records, key, cache
+    def __init__(self, parts: list[_Part], cache: Cache | None) -> None:
+        self.parts, self.cache = parts, cache
         self.scratch: Path | None = None
         self.process: subprocess.Popen[bytes] | None = None
+        """`pagefind_runner`, in a session of its own: stopped with its runs."""
 
-    def start(self) -> None:
-        self.scratch = Path(
-            tempfile.mkdtemp(prefix="iops-search-", dir=_scratch_folder(self.records))
-        )
+    def start(self, parts: list[_Part]) -> None:
+        if not parts:
+            return
+        if self.scratch is None:
+            records = [record for part in self.parts for record in part.records]
+            self.scratch = Path(
+                tempfile.mkdtemp(prefix="iops-search-", dir=_scratch_folder(records))
+            )
         try:
-            _write_pages(self.scratch, self.records)
-            self.process = _start_pagefind(self.scratch)
+            for part in parts:
+                part.folder = self.scratch / str(self.parts.index(part))
+                _write_pages(part.folder / "pages", part.records)
+            runner = [sys.executable, str(Path(__file__).with_name("pagefind_runner.py"))]
+            runner += [str(cores()), pagefind_executable()]
+            self.process = subprocess.Popen(  # noqa: S603 (our own script, binary and folders)
+                [*runner, *(str(part.folder) for part in parts)], start_new_session=True
+            )
         except BaseException:
             self.cancel()
             raise
 
-    def finish(self, site_dir: Path) -> None:
-        """Wait for Pagefind, then put its index into `site_dir`/pagefind.
+    def finish(self, site_dir: Path) -> int:
+        """Wait for Pagefind, then put every part of the index into the site;
+        how many parts were made (not taken from the cache).
 
         Raises `SearchIndexError` with what Pagefind said if it failed."""
-        target = site_dir / BUNDLE
         try:
-            if self.process is None:  # in the cache when the build began
-                if self.cache is not None and self.cache.copy_tree_to(self.key, target):
-                    self.cache.sweep([self.key])
-                    return
-                self.start()  # swept since, by another build: made again
-            assert self.process is not None and self.scratch is not None
-            bundle = _finish_pagefind(self.process, self.scratch)
+            if self.process is not None:
+                self.process.wait()
+            # A part in the cache at the start may have been swept since, by
+            # another build: it is made again, now.
+            missing = [p for p in self.parts if p.folder is None and not self._cached(p)]
+            if missing:
+                self.start(missing)
+                assert self.process is not None
+                self.process.wait()
+            made = [part for part in self.parts if part.folder is not None]
+            for part in made:
+                self._keep(part)
+            for part in self.parts:
+                self._place(part, site_dir)
+            if self.parts:  # the interface's script and styles, once, at /pagefind/
+                for name in _INTERFACE:
+                    shutil.copyfile(site_dir / self.parts[0].url / name, site_dir / BUNDLE / name)
             if self.cache is not None:
-                self.cache.put_tree(self.key, bundle)
-                self.cache.sweep([self.key])
-                if self.cache.copy_tree_to(self.key, target):  # links, not copies
-                    return
-            shutil.copytree(bundle, target, dirs_exist_ok=True)
+                self.cache.sweep(part.key for part in self.parts)
+            return len(made)
         finally:
             self.cancel()
+
+    def _cached(self, part: _Part) -> bool:
+        return self.cache is not None and self.cache.path(part.key).is_dir()
+
+    def _keep(self, part: _Part) -> None:
+        """Check one part Pagefind made, and keep it in the cache."""
+        assert part.folder is not None
+        bundle = part.folder / "bundle"
+        entry = bundle / "pagefind-entry.json"
+        if not entry.is_file():
+            said = (part.folder / "pagefind.log").read_text("utf-8", errors="replace").strip()
+            raise SearchIndexError(f"Pagefind could not index the site: {said}")
+        # Pagefind lists the languages in a hash map's order, which changes from
+        # run to run: sorted, the bundle is the same bytes for the same items.
+        entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True), "utf-8")
+        if self.cache is not None:
+            self.cache.put_tree(part.key, bundle)
+
+    def _place(self, part: _Part, site_dir: Path) -> None:
+        """Link (or copy) one part into the site, with only the files it serves.
+
+        The first part of a language holds Pagefind's scripts and its WASM;
+        the search page merges the others into it and loads those once, so
+        they carry their entry, metadata, index and fragments only."""
+        target = site_dir / part.url
+        ignore = None if part.url.endswith("/0/") else _ONLY_THE_INDEX
+        if self.cache is not None and self.cache.copy_tree_to(part.key, target, ignore):
+            return
+        if part.folder is None:
+            raise SearchIndexError(f"the search index's part {part.url} went missing")
+        shutil.copytree(part.folder / "bundle", target, ignore=ignore, dirs_exist_ok=True)
 
     def cancel(self) -> None:
         """Stop Pagefind (the build failed) and remove the scratch folder."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
         self.process = self.scratch = None
+
+
+_INTERFACE = ("pagefind-ui.js", "pagefind-ui.css")
+"""Pagefind's default interface, which the search pages load."""
+_ONLY_THE_INDEX = shutil.ignore_patterns("*.js", "*.css", "wasm.*")
 
 
 def _scratch_folder(records: list[_Record]) -> str | None:
@@ -162,9 +278,8 @@ def _record(item: Item, html: str) -> _Record:
     return _Record(item.url, item.lang, item.title, html)
 
 
-def _write_pages(scratch: Path, records: Iterable[_Record]) -> None:
+def _write_pages(pages: Path, records: Iterable[_Record]) -> None:
     """A page per item, at its URL: its title and HTML, nothing else."""
-    pages = scratch / "pages"
     for record in records:
         path = pages / urls.output_path(record.url)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,26 +297,3 @@ def pagefind_executable() -> str:
     from pagefind_bin import get_executable  # type: ignore[import-untyped]
 
     return str(get_executable())
-
-
-def _start_pagefind(scratch: Path) -> subprocess.Popen[bytes]:
-    command = [pagefind_executable(), "--site", str(scratch / "pages")]
-    command += ["--output-path", str(scratch / "bundle")]
-    command += ["--exclude-selectors", ".headerlink"]  # the headings' "¶" links
-    # What it says goes to a file: a pipe nobody reads until the end could fill up.
-    with (scratch / "pagefind.log").open("wb") as said:
-        return subprocess.Popen(  # noqa: S603 (our own binary and folders)
-            [*command, "--silent"], stdout=said, stderr=subprocess.STDOUT
-        )
-
-
-def _finish_pagefind(process: subprocess.Popen[bytes], scratch: Path) -> Path:
-    if process.wait():
-        said = (scratch / "pagefind.log").read_text("utf-8", errors="replace").strip()
-        raise SearchIndexError(f"Pagefind could not index the site: {said}")
-    # Pagefind lists the languages in a hash map's order, which changes from run
-    # to run: sorted, the bundle is the same bytes for the same site.
-    bundle = scratch / "bundle"
-    entry = bundle / "pagefind-entry.json"
-    entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True), "utf-8")
-    return bundle

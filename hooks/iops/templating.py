@@ -119,8 +119,9 @@ def start_search_index(plan: Plan, html_by_source: Mapping[str, str]) -> search.
 def finish_search_index(pending: search.PendingIndex, site_dir: Path) -> None:
     """The index, into the built site, once Pagefind is done."""
     started = time.monotonic()
-    pending.finish(site_dir)
-    log.info(f"search index: waited {time.monotonic() - started:.1f} s for it")
+    made = pending.finish(site_dir)
+    waited = time.monotonic() - started
+    log.info(f"search index: {made} of {len(pending.parts)} parts made, waited {waited:.1f} s")
 
 
 def write_feeds(plan: Plan, html_by_source: Mapping[str, str], site_dir: Path) -> None:

@@ -11,10 +11,19 @@
   if (notice) {
     notice.hidden = true;
   }
+  // Pagefind joins these with its file names: paths from the site's root.
+  function pathOf(url) {
+    return new URL(url, window.location.href).pathname;
+  }
+  // The index comes in parts (iops.search.index_parts): the first is the
+  // bundle, the others are merged into its results.
+  var parts = (element.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   var ui = new PagefindUI({
     element: "#iops-search-results",
-    // Pagefind joins this with its file names: a path from the site's root.
-    bundlePath: new URL(element.getAttribute("data-bundle"), window.location.href).pathname,
+    bundlePath: pathOf(element.getAttribute("data-bundle")),
+    mergeIndex: parts.map(function (part) {
+      return { bundlePath: pathOf(part) };
+    }),
     showImages: false,
     resetStyles: false,
   });

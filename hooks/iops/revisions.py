@@ -1,0 +1,77 @@
+"""The two sides `build.py diff` compares: a git revision's files, and the
+sites built from each side with one "now"."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+
+class RevisionError(Exception):
+    """A side could not be exported or built: the message says which and why."""
+
+
+def export_ref(root: Path, ref: str, dest: Path) -> Path:
+    """Write the files of git `ref` (the part under `root`) into `dest`."""
+    git = shutil.which("git")
+    if git is None or ref.startswith("-"):
+        raise RevisionError(f"base ({ref}): needs git installed, and a ref not an option.")
+    found = subprocess.run(  # noqa: S603 (git, with a ref that is not an option)
+        [git, "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode:
+        said = f" {found.stderr.strip()}" if found.stderr.strip() else ""
+        raise RevisionError(f"base ({ref}): not a commit of the git repository at {root}.{said}")
+    dest.mkdir(parents=True)
+    command = [git, "-C", str(root), "archive", "--format=tar", found.stdout.strip()]
+    with subprocess.Popen(  # noqa: S603 (git, with a commit's id)
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+                archive.extractall(dest, filter="data")
+        except tarfile.TarError as err:
+            said = process.stderr.read().decode(errors="replace").strip()
+            raise RevisionError(f"base ({ref}): could not export it: {err}. {said}") from err
+    if process.returncode:
+        raise RevisionError(f"base ({ref}): git archive failed.")
+    return dest
+
+
+def build_sites(builds: dict[str, tuple[Path, Path]], now: int, fallback: Path) -> None:
+    """Build each (source tree, site folder) side by side, all with one "now".
+
+    Each tree is built by its own build.py (this one if it has none), so the
+    comparison shows what code changes do to the pages as well as content.
+    """
+    # One hash seed too: where a set's order leaks into a file, both sides agree.
+    env = {"PYTHONHASHSEED": "0", **os.environ}
+    env["SOURCE_DATE_EPOCH"] = str(now)
+    running = {}
+    for label, (tree, site) in builds.items():
+        script = tree / "build.py" if (tree / "build.py").is_file() else fallback
+        args = ["--root", str(tree), "build", "--site-dir", str(site)]
+        running[label] = subprocess.Popen(  # noqa: S603 (Python, on a build.py of this repository's)
+            [sys.executable, str(script), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+    failed = []
+    for label, process in running.items():
+        said, _ = process.communicate()
+        if process.returncode:
+            failed.append(label)
+            print(f"{label}: the build failed:", file=sys.stderr)
+            print("".join(f"  {line}\n" for line in said.splitlines()), file=sys.stderr, end="")
+    if failed:
+        raise RevisionError(f"Nothing was compared: {' and '.join(failed)} did not build.")

@@ -1,0 +1,121 @@
+"""Build the site into a folder, and swap it in only when the build succeeded.
+
+`build.py build` and `build.py diff` call `build_into`; it runs MkDocs'
+own build (`--plain`) or the parallel one (`parallel_build`), with the MkDocs
+hooks reusing the plan `build.py` has already checked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import parallel_build
+from iops.cache import CACHE_SWITCH, build_cache
+from iops.workers import cores
+from mkdocs import exceptions
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int | None = None
+    """Processes for the pages; None: one per core."""
+    cache: bool = True
+    """Keep rendered pages in .cache/ and take unchanged ones from there."""
+    plain: bool = False
+    """MkDocs' own build instead (no workers, no cache)."""
+    page_seconds: float = 30.0
+    """How long a page's Markdown may take (not for the plain build)."""
+
+
+def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
+    """Build into a fresh folder beside `target`, then swap it in.
+
+    The swap is two renames on one file system, so `target` is always either
+    the last good site or the new one, never a half-written mix.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    switch = os.environ.get(CACHE_SWITCH)
+    os.environ[CACHE_SWITCH] = "on" if how.cache else "off"  # read by the hooks and iops
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            _run_mkdocs(config, root, how)
+        finally:
+            config.plugins.on_shutdown()
+            _restore(CACHE_SWITCH, switch)
+    except (exceptions.MkDocsException, exceptions.Abort) as err:
+        click.echo(str(err), err=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _run_mkdocs(config: MkDocsConfig, root: Path, how: BuildOptions) -> None:
+    """MkDocs' own build, or the parallel one with a summary line of its pages."""
+    if how.plain:
+        mkdocs_build(config)
+        return
+    jobs = how.jobs or cores()
+    cache = build_cache(root, "pages")
+    stats = parallel_build.build(
+        config, jobs=jobs, cache=cache, progress=Progress(), page_seconds=how.page_seconds
+    )
+    click.echo(
+        f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
+        f"in {stats.seconds:.1f} s; {stats.read_from_cache} of {stats.pages} read "
+        f"and {stats.rendered_from_cache} rendered from the cache.",
+        err=True,
+    )
+
+
+class Progress:
+    """Pages done, on one line that a terminal redraws, with the time left.
+
+    In a log (CI) it writes nothing: the summary line after the build says it all.
+    """
+
+    def __init__(self) -> None:
+        self.terminal = sys.stderr.isatty()
+        self.what = ""
+        self.started = self.shown = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if what != self.what:  # a new loop over the pages: its own time left
+            self.what, self.started = what, now
+        if not self.terminal or (now - self.shown < 0.2 and done < total):
+            return
+        self.shown = now
+        left = (now - self.started) / done * (total - done)
+        line = f"{what}: {done} of {total} ({done * 100 // total}%)"
+        line += f", about {left:.0f} s left" if done < total else ""
+        sys.stderr.write(f"\r\x1b[K{line}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
