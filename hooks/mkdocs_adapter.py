@@ -75,8 +75,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file.dest_uri = source.dest_path
         files.append(file)
     assert _state.plan is not None  # set by on_config
-    for output in _state.plan.outputs:
-        files.append(File.generated(config, output.path, content=output.content))
+    for path, content in templating.output_files(_state.plan):
+        if isinstance(content, Path):  # kept in .cache/: MkDocs copies it from there
+            files.append(File.generated(config, path, abs_src_path=str(content)))
+        else:
+            files.append(File.generated(config, path, content=content))
     for src_uri, abs_path in templating.chapter_assets(
         Path(config.config_file_path).resolve().parent
     ):

@@ -140,6 +140,24 @@ def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) 
     assert "One more line." in feed
 
 
+def test_a_calendar_from_the_cache_shows_an_edited_event(site: FixtureSite) -> None:
+    """Calendars are kept in .cache/ by a digest of their events: an edit renews
+    the calendars that hold the event, and a warm build matches the plain one."""
+    _build(site)
+    outputs = site.root / ".cache/build/outputs"
+    kept = {path.name for path in outputs.rglob("*") if path.is_file()}
+    assert len(kept) >= 3  # the site's calendar, London's, the event's own
+    event = site.root / "content/events/2027-05-15-assembly.md"
+    event.write_text(event.read_text("utf-8").replace("title: Assembly", "title: Congress"))
+    _build(site)
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    assert _differences(site.root / "plain", site.root / "site") == []
+    calendars = [p for p in (site.root / "site").rglob("*.ics") if "Congress" in p.read_text()]
+    assert calendars, "the edited event's calendars"
+    renewed = {path.name for path in outputs.rglob("*") if path.is_file()} - kept
+    assert len(renewed) == len(calendars)
+
+
 def _verbose_build(site: FixtureSite) -> str:
     result = site.run("-v", "build")
     assert result.returncode == 0, result.stderr

@@ -169,17 +169,26 @@ def write_feeds(
 def _feed_keys(
     site: Site, wanted: list[tuple[Feed, str]], html_by_source: Mapping[str, str]
 ) -> list[str | None]:
-    code = environment_digest(Path(__file__).parent)
     fingerprints = Fingerprinter()
+    try:  # what every feed shows: the code, the settings and the members' names
+        shared = fingerprints.digest(
+            environment_digest(Path(__file__).parent), site.settings, site.members
+        )
+    except Unfingerprintable:
+        return [None] * len(wanted)
     # An item is in several feeds: its HTML is hashed once.
     html_digests = {source: fingerprints.digest(html) for source, html in html_by_source.items()}
+    by_feed: dict[int, str | None] = {}
     keys: list[str | None] = []
     for feed, fmt in wanted:
-        html = [html_digests.get(item.source, "") for item in feed.items]
-        try:
-            keys.append(fingerprints.digest(code, fmt, feed, site.settings, site.members, html))
-        except Unfingerprintable:
-            keys.append(None)
+        if id(feed) not in by_feed:  # the same for both formats
+            html = [html_digests.get(item.source, "") for item in feed.items]
+            try:
+                by_feed[id(feed)] = fingerprints.digest(shared, feed, html)
+            except Unfingerprintable:
+                by_feed[id(feed)] = None
+        feed_key = by_feed[id(feed)]
+        keys.append(fingerprints.digest(feed_key, fmt) if feed_key else None)
     return keys
 
 

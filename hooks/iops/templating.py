@@ -26,6 +26,7 @@ the model would escape them twice in feeds and calendars.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -37,6 +38,8 @@ from markupsafe import escape
 
 from . import dates, feeds, repository, sanitize, search, urls, views
 from .cache import build_cache
+from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
+from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
 
@@ -108,6 +111,44 @@ def chapter_assets(root: Path) -> Iterator[tuple[str, Path]]:
 
 def _page_url(source: PageSource) -> str:
     return source.dest_path.removesuffix("index.html")
+
+
+def output_files(plan: Plan) -> list[tuple[str, bytes | Path]]:
+    """Every file that is not a page (calendars, poll results, OPML): its path,
+    and its bytes or the file in .cache/ that holds them.
+
+    An output made by a pure function of data (a `functools.partial`, as the
+    calendars and poll results are) is kept in the cache under a digest of
+    that data and of our code, and is not made again while they are unchanged:
+    a site's calendars take seconds to render."""
+    cache = build_cache(plan.site.settings.root, "outputs")
+    code = environment_digest(Path(__file__).parent)
+    fingerprints = Fingerprinter()
+    files: list[tuple[str, bytes | Path]] = []
+    used = []
+    for output in plan.outputs:
+        key = _output_key(fingerprints, code, output) if cache else None
+        if cache is None or key is None:
+            files.append((output.path, output.content))
+            continue
+        if not cache.path(key).is_file():
+            cache.put(key, output.content)
+        files.append((output.path, cache.path(key)))
+        used.append(key)
+    if cache is not None:
+        cache.sweep(used)
+    return files
+
+
+def _output_key(fingerprints: Fingerprinter, code: str, output: Output) -> str | None:
+    render = output.render
+    if not isinstance(render, functools.partial):
+        return None
+    name = f"{render.func.__module__}.{render.func.__qualname__}"
+    try:
+        return fingerprints.digest(code, output.path, name, render.args, render.keywords)
+    except Unfingerprintable:
+        return None
 
 
 def start_search_index(plan: Plan, html_by_source: Mapping[str, str]) -> search.PendingIndex:
