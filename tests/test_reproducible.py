@@ -217,7 +217,11 @@ def rich_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_two_builds_of_a_commit_are_identical(rich_builds: tuple[Path, Path]) -> None:
     one, other = (files_of(folder) for folder in rich_builds)
-    assert {"sitemap.xml.gz", "pagefind/en/0/pagefind-entry.json", "events/calendar.ics"} <= one.keys()
+    assert {
+        "sitemap.xml.gz",
+        "pagefind/en/0/pagefind-entry.json",
+        "events/calendar.ics",
+    } <= one.keys()
     assert {"rss.xml", "atom.xml", "polls/2020-vote/results.csv"} <= one.keys()
     assert differences(one, other) == []
 

@@ -248,3 +248,31 @@ def test_the_runner_reports_a_part_pagefind_could_not_index(tmp_path: Path) -> N
     assert (good / "bundle/pagefind-entry.json").is_file()
     assert not (empty / "bundle/pagefind-entry.json").exists()
     assert "not able to build an index" in (empty / "pagefind.log").read_text("utf-8")
+
+
+def test_items_keep_their_part_as_the_site_grows(in_parts: FixtureSite) -> None:
+    """As many parts as the size asks for (none empty); each item in one; with a
+    part more, an item either stays where it was or moves to the new part."""
+    import dataclasses
+
+    from iops import search
+
+    site = in_parts.plan().site
+
+    def parts(size: int, count: int | None = None) -> list[set[str]]:
+        settings = dataclasses.replace(site.settings, search_part_size=size)
+        items = site.items if count is None else site.items[:count]
+        shaped = dataclasses.replace(site, settings=settings, items=items)
+        return [{item.source for item in part} for part in search.index_parts(shaped)["en"]]
+
+    english = {item.source for item in site.items if item.lang == "en"}
+    for size in (1, 3, 5, 14, 100):
+        split = parts(size)
+        assert len(split) <= -(-len(english) // size)  # at most ceil(14 / size), none empty
+        assert all(split) and sorted(s for part in split for s in part) == sorted(english)
+    assert [len(parts(size)) for size in (5, 7, 14, 100)] == [3, 2, 1, 1]
+    three, four = parts(5), parts(4)  # ceil(14 / 5) = 3 parts, ceil(14 / 4) = 4
+    assert len(three) == 3 and len(four) == 4
+    for before, after in zip(three, four[:3], strict=True):
+        assert after <= before  # nothing moved between the old parts
+    assert four[3] == set().union(*three) - set().union(*four[:3])

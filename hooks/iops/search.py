@@ -89,30 +89,42 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
 
     Pagefind holds a whole index in memory while it makes it (about 0.3 MB a
     post of a thousand words), and makes it again whole when one item
-    changes. So a language's items are split into parts of at most about
-    `Settings.search_part_size` items, each indexed on its own and kept in
-    the cache on its own; the search page merges them. An item's part is
-    decided by a digest of its file's path, so it stays put as others come
-    and go; the number of parts is a power of two, so it changes (and every
-    part of the language is made again) only when the site doubles."""
+    changes. So a language's items are split into parts of about equal size,
+    as many as make them no larger than `Settings.search_part_size` items on
+    the whole, each indexed on its own and kept in the cache on its own; the
+    search page merges them. (Each part a
+    query reads costs it a chunk of that part's index: fewer parts, lighter
+    searches.) An item's part comes from a digest of its file's path by
+    jump consistent hashing, so items stay in their parts as others come and
+    go, and when the site grows by a part only the items the new part takes
+    move."""
     size = max(1, site.settings.search_part_size)
     parts: dict[str, list[list[Item]]] = {}
     for lang in site.languages:
         items = [item for item in site.items if item.lang == lang]
         if not items:  # the site's language, before its first item
             continue
-        count = 1
-        while count * size < len(items):
-            count *= 2
+        count = -(-len(items) // size)
         split: list[list[Item]] = [[] for _ in range(count)]
         for item in items:
-            split[_digest_number(item.source) % count].append(item)
-        parts[lang] = split
+            split[_jump_hash(_digest_number(item.source), count)].append(item)
+        parts[lang] = [part for part in split if part]  # Pagefind refuses an empty one
     return parts
 
 
 def _digest_number(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _jump_hash(key: int, buckets: int) -> int:
+    """Lamping and Veach's jump consistent hash: `key`'s bucket of `buckets`;
+    with one bucket more, a key either stays or moves to the new one."""
+    bucket, jump = -1, 0
+    while jump < buckets:
+        bucket = jump
+        key = (key * 2862933555777941757 + 1) % 2**64
+        jump = int((bucket + 1) * (2**31 / ((key >> 33) + 1)))
+    return bucket
 
 
 def part_url(lang: str, number: int) -> str:
@@ -233,7 +245,7 @@ class PendingIndex:
         the search page merges the others into it and loads those once, so
         they carry their entry, metadata, index and fragments only."""
         target = site_dir / part.url
-        ignore = None if part.url.endswith("/0/") else _ONLY_THE_INDEX
+        ignore = None if part.url.endswith("/0/") else _ONLY_THE_INDEX  # a language's first
         if self.cache is not None and self.cache.copy_tree_to(part.key, target, ignore):
             return
         if part.folder is None:
