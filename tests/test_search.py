@@ -166,7 +166,7 @@ def _parts(site: Path) -> list[Path]:
 def test_a_language_of_many_items_is_indexed_in_parts(in_parts: FixtureSite) -> None:
     built = in_parts.root / "site"
     parts = _parts(built)
-    # 14 items, at most 4 a part: 4 parts (a power of two), each its own bundle.
+    # 14 items, at most 4 a part: 4 parts, each its own bundle.
     assert [p.name for p in parts] == ["0", "1", "2", "3"]
     assert sum(_pages_indexed(part)["en"] for part in parts) == 14
     # The first part carries Pagefind's scripts and WASM; the others, their index only.
