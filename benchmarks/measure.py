@@ -129,7 +129,7 @@ def measure_search(root: Path, queries: tuple[str, ...] = SEARCHES) -> Iterator[
             with local_context(browser, origin) as (context, requested):
                 page = context.new_page()
                 page.goto(f"{origin}search/?q={query}", wait_until="networkidle")
-                page.wait_for_selector(".pagefind-ui__result", timeout=60_000)
+                page.wait_for_selector(".iops-search-results__title", timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 sizes = _sent(site, origin, requested)
             search = sum(size for path, size in sizes.items() if path.startswith("pagefind/"))

@@ -438,7 +438,7 @@ def test_search_asks_no_other_host(visitor: Visitor) -> None:
     page.goto(visitor.base, wait_until="networkidle")
     page.fill("#iops-search-q", "participatory")
     page.press("#iops-search-q", "Enter")
-    page.wait_for_selector(".pagefind-ui__result", state="attached", timeout=20_000)
+    page.wait_for_selector(".iops-search-results__title", state="attached", timeout=20_000)
     requested = visitor.requested[first:]
     assert any("/pagefind/" in url and url.endswith(".pf_index") for url in requested)
     assert [url for url in requested if not same_origin(url, visitor.base)] == []

@@ -52,12 +52,7 @@ def test_one_index_per_language_of_the_items_only(built: Path) -> None:
     # English: home, 2 members, 2 chapters, 2 posts; German: 1 post. No listing.
     assert _pages_indexed(built / "pagefind/en/0") == {"en": 7}
     assert _pages_indexed(built / "pagefind/de/0") == {"de": 1}
-    assert sorted(p.name for p in (built / "pagefind").iterdir()) == [
-        "de",
-        "en",
-        "pagefind-ui.css",
-        "pagefind-ui.js",
-    ]
+    assert sorted(p.name for p in (built / "pagefind").iterdir()) == ["de", "en"]
     assert (built / "search/index.html").is_file()
     assert '<html lang="de"' in (built / "search/de/index.html").read_text("utf-8")
 
@@ -84,8 +79,8 @@ def test_the_header_box_finds_an_item_on_its_search_page(
         page.goto(origin + path)
         page.fill("#iops-search-q", word)
         page.press("#iops-search-q", "Enter")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-        titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+        page.wait_for_selector(".iops-search-results__title a", timeout=15000)
+        titles = page.locator(".iops-search-results__title a").all_inner_texts()
         assert found in titles and not_found not in titles
         assert not page.is_visible("#iops-search-notice")
         assert f"q={word}" in page.url
@@ -184,23 +179,23 @@ def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Brow
     with serve_folder(built) as origin, local_context(browser, origin) as (context, requested):
         page = context.new_page()
         page.goto(f"{origin}search/?q=rotationword")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_selector(".iops-search-results__title a", timeout=15000)
         page.wait_for_function(
-            "document.querySelectorAll('.pagefind-ui__result-link').length >= 5", timeout=15000
+            "document.querySelectorAll('.iops-search-results__title a').length >= 5", timeout=15000
         )
-        page.click(".pagefind-ui__button")  # "Load more results"
+        page.click(".iops-search-results__more")  # "More results"
         page.wait_for_function(
-            "document.querySelectorAll('.pagefind-ui__result-link').length === 8", timeout=15000
+            "document.querySelectorAll('.iops-search-results__title a').length === 8", timeout=15000
         )
-        titles = set(page.locator(".pagefind-ui__result-link").all_inner_texts())
+        titles = set(page.locator(".iops-search-results__title a").all_inner_texts())
         assert titles == {f"Post {n}" for n in range(8)}
         # Every part's metadata was fetched, and Pagefind's WASM once.
         fetched = [url for url in requested if "/pagefind/" in url]
         assert len([url for url in fetched if url.endswith(".pf_meta")]) == 4
         assert len([url for url in fetched if "wasm." in url]) == 1
         page.goto(f"{origin}search/?q=fernlynx")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-        assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Post 5"]
+        page.wait_for_selector(".iops-search-results__title a", timeout=15000)
+        assert page.locator(".iops-search-results__title a").all_inner_texts() == ["Post 5"]
 
 
 def test_an_edit_makes_one_part_of_the_index_again(in_parts: FixtureSite) -> None:

@@ -591,9 +591,6 @@ _DOM_CHECK = """() => {
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
       const v = a.value.replace(/[\\t\\n\\r]/g, '').replace(/^[\\x00-\\x20]+/, '').toLowerCase();
-      // Pagefind's own search form, which it keeps from submitting so; no text of ours in it.
-      if (el.matches('form.pagefind-ui__form') && a.name === 'action'
-          && a.value === 'javascript:void(0);') continue;
       if (a.name.startsWith('on') || a.name === 'srcdoc'
           || /^(javascript|vbscript|data):/.test(v)) found.push(el.tagName + ' ' + a.name);
     }
@@ -689,7 +686,7 @@ async def _search(page: Page, watch: Watch, query: str) -> None:
     await page.wait_for_url("**/search/?q=*")
     watch.armed, watch.ran[:] = True, []
     try:
-        await page.locator(".pagefind-ui__result").first.wait_for(timeout=20_000)
+        await page.locator(".iops-search-results__title").first.wait_for(timeout=20_000)
     except PlaywrightTimeout:
         raise AssertionError("the search page showed no results") from None
 
@@ -709,7 +706,7 @@ async def _run_browser(base: str, paths: list[str]) -> dict[str, list[str]]:
         watch.armed = False
         await page.goto(base, wait_until="load")
         await _search(page, watch, MARK)
-        ran["search"] = await exercise(page, watch, ".pagefind-ui__results")
+        ran["search"] = await exercise(page, watch, ".iops-search-results")
         queue = list(reversed(paths))
 
         async def work() -> None:

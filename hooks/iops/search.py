@@ -1,7 +1,10 @@
-"""Search with Pagefind: the search pages, and the index made after the build.
+"""Search with Pagefind: the search pages, and the index made as the site builds.
 
 Pagefind splits its index into small chunks that a reader's browser fetches
 only as a query needs them, so a search stays light on a site of any size.
+The search page shows the results itself (theme/assets/search.js), through
+Pagefind's own API: Pagefind's interface would add a third to what a search
+fetches.
 
 Only items are indexed (posts, news, events, projects, polls, members,
 chapters, statements, pages): listings repeat their items' text. Pagefind
@@ -12,7 +15,9 @@ nothing but the item's own words in the index.
 
 Pagefind keeps one index per language, and a search page searches the index
 of its own ``<html lang>``: so there is a search page per language the site
-has items in, and each page's search box asks the one in its language.
+has items in, and each page's search box asks the one in its language. A
+language of many items is indexed in parts (`index_parts`), which the search
+page merges.
 """
 
 from __future__ import annotations
@@ -92,12 +97,11 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
     changes. So a language's items are split into parts of about equal size,
     as many as make them no larger than `Settings.search_part_size` items on
     the whole, each indexed on its own and kept in the cache on its own; the
-    search page merges them. (Each part a
-    query reads costs it a chunk of that part's index: fewer parts, lighter
-    searches.) An item's part comes from a digest of its file's path by
-    jump consistent hashing, so items stay in their parts as others come and
-    go, and when the site grows by a part only the items the new part takes
-    move."""
+    search page merges them. (Each part costs a query a chunk of that part's
+    index: fewer parts, lighter searches.) An item's part comes from a digest
+    of its file's path by jump consistent hashing, so items stay in their
+    parts as others come and go, and when the site grows by a part only the
+    items the new part takes move."""
     size = max(1, site.settings.search_part_size)
     parts: dict[str, list[list[Item]]] = {}
     for lang in site.languages:
@@ -212,9 +216,6 @@ class PendingIndex:
                 self._keep(part)
             for part in self.parts:
                 self._place(part, site_dir)
-            if self.parts:  # the interface's script and styles, once, at /pagefind/
-                for name in _INTERFACE:
-                    shutil.copyfile(site_dir / self.parts[0].url / name, site_dir / BUNDLE / name)
             if self.cache is not None:
                 self.cache.sweep(part.key for part in self.parts)
             return len(made)
@@ -262,8 +263,6 @@ class PendingIndex:
         self.process = self.scratch = None
 
 
-_INTERFACE = ("pagefind-ui.js", "pagefind-ui.css")
-"""Pagefind's default interface, which the search pages load."""
 _ONLY_THE_INDEX = shutil.ignore_patterns("*.js", "*.css", "wasm.*")
 
 

@@ -1,38 +1,130 @@
-// The search page: Pagefind's interface, started with the query the header's
-// search box sent (?q=…). Pagefind fetches only the parts of the index a query
-// needs, from this site; nothing is asked of another host.
+// The search page: the results for what the search box sent (?q=…), from
+// Pagefind's index of the page's language, through Pagefind's own API: its
+// pagefind.js comes from the index's first part, and the other parts are
+// merged into it (iops.search.index_parts). Everything is fetched from this
+// site. Titles and excerpts are put in as text; of an excerpt, only the
+// <mark> around the words found is kept.
 (function () {
   "use strict";
-  var element = document.getElementById("iops-search-results");
-  if (!element || typeof PagefindUI === "undefined") {
+  var root = document.getElementById("iops-search-results");
+  if (!root || typeof URLSearchParams === "undefined") {
     return;
   }
   var notice = document.getElementById("iops-search-notice");
-  if (notice) {
-    notice.hidden = true;
-  }
+  var status = root.querySelector(".iops-search-results__status");
+  var list = root.querySelector(".iops-search-results__list");
+  // Made here, not in the page: without JavaScript it would do nothing.
+  var more = document.createElement("button");
+  more.type = "button";
+  more.className = "iops-search-results__more md-button";
+  more.textContent = "More results";
+  more.hidden = true;
+  root.appendChild(more);
+  var PAGE = 10;
+
   // Pagefind joins these with its file names: paths from the site's root.
   function pathOf(url) {
     return new URL(url, window.location.href).pathname;
   }
-  // The index comes in parts (iops.search.index_parts): the first is the
-  // bundle, the others are merged into its results.
-  var parts = (element.getAttribute("data-merge") || "").split(" ").filter(Boolean);
-  var ui = new PagefindUI({
-    element: "#iops-search-results",
-    bundlePath: pathOf(element.getAttribute("data-bundle")),
-    mergeIndex: parts.map(function (part) {
-      return { bundlePath: pathOf(part) };
-    }),
-    showImages: false,
-    resetStyles: false,
-  });
-  var query = new URLSearchParams(window.location.search).get("q");
+  var bundle = pathOf(root.getAttribute("data-bundle"));
+  var parts = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(pathOf);
+  // The site's root, which the results' addresses start from: the first part
+  // is at <root>pagefind/<language>/0/.
+  var siteRoot = bundle.replace(/pagefind\/[^/]+\/[^/]+\/$/, "");
+
+  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
   var box = document.getElementById("iops-search-q");
-  if (query) {
-    ui.triggerSearch(query);
-    if (box) {
-      box.value = query;
-    }
+  if (box) {
+    box.value = query;
+  }
+  if (notice) {
+    notice.hidden = true;
+  }
+  if (!query) {
+    status.textContent = "Type what you are looking for in the search box above.";
+    return;
+  }
+  status.textContent = "Searching…";
+
+  import(bundle + "pagefind.js")
+    .then(function (pagefind) {
+      return pagefind
+        .options({ baseUrl: siteRoot })
+        .then(function () {
+          return Promise.all(
+            parts.map(function (part) {
+              return pagefind.mergeIndex(part);
+            })
+          );
+        })
+        .then(function () {
+          return pagefind.search(query);
+        });
+    })
+    .then(function (search) {
+      var results = search.results;
+      var shown = 0;
+      var quoted = "\u201c" + query + "\u201d";
+      if (results.length === 0) {
+        status.textContent = "Nothing was found for " + quoted + ".";
+        return;
+      }
+      status.textContent =
+        (results.length === 1 ? "One result" : results.length + " results") + " for " + quoted + ".";
+      function showMore() {
+        var next = results.slice(shown, shown + PAGE);
+        shown += next.length;
+        more.hidden = shown >= results.length;
+        return Promise.all(
+          next.map(function (result) {
+            return result.data();
+          })
+        ).then(function (found) {
+          found.forEach(function (data) {
+            list.appendChild(entry(data));
+          });
+        });
+      }
+      more.addEventListener("click", showMore);
+      return showMore();
+    })
+    .catch(function () {
+      status.textContent = "The search could not be loaded.";
+      if (notice) {
+        notice.hidden = false;
+      }
+    });
+
+  function entry(data) {
+    var item = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    heading.className = "iops-search-results__title";
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    heading.appendChild(link);
+    var excerpt = document.createElement("p");
+    copyMarkedText(excerpt, data.excerpt || "");
+    item.appendChild(heading);
+    item.appendChild(excerpt);
+    return item;
+  }
+
+  // Pagefind's excerpt is the item's text with <mark> around the words found.
+  // It is parsed inertly (a DOMParser document runs nothing), and only its
+  // text and the marks are copied over.
+  function copyMarkedText(into, html) {
+    var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    parsed.body.childNodes.forEach(function copy(node) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        into.appendChild(document.createTextNode(node.textContent));
+      } else if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        into.appendChild(mark);
+      } else {
+        node.childNodes.forEach(copy);
+      }
+    });
   }
 })();
