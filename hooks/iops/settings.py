@@ -30,7 +30,7 @@ class Settings:
     """Items per page of a listing."""
     home_size: int = 5
     """Items per section of the home page."""
-    search_part_size: int = 3000
+    search_part_size: int = 4500
     """Items per part of a language's search index (`search.index_parts`): the
     memory Pagefind needs, and the work one changed item costs, grow with it."""
     repository: str | None = None
