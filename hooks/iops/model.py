@@ -64,13 +64,20 @@ class Item:
     def field(self, name: str, default: Any = None) -> Any:
         return self.meta.get(name, default)
 
+    @cached_property
+    def age(self) -> tuple[float, str]:
+        """What orders items newest first (`newest_first`): the time, then the source."""
+        return ((self.when or _UNDATED).timestamp(), self.source)
+
 
 _UNDATED = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def _age_key(item: Item) -> tuple[dt.datetime, str]:
+def _age_key(item: Item) -> tuple[float, str]:
     # The source path breaks ties, so the order never depends on reading order.
-    return (item.when or _UNDATED, item.source)
+    # A timestamp, not the datetime: listings sort thousands of times a build,
+    # and comparing aware datetimes is several times slower than floats.
+    return item.age
 
 
 def newest_first(items: Iterable[Item], limit: int | None = None) -> list[Item]:
