@@ -56,7 +56,8 @@ _Known = tuple[str, _Plain, int]
 def _parse_plain(
     root: Path, rel: str, bodies: bool, known: Mapping[str, _Known]
 ) -> tuple[_Plain, _Known | None]:
-    """The file parsed, and what to keep of it for next time (None: nothing)."""
+    """The file parsed, and what to keep of it for next time (None: nothing,
+    when it could not be read)."""
     raw = read_raw(root / rel, rel)
     if isinstance(raw, Problem):
         return (None, {}, "", (raw,)), None
@@ -75,14 +76,7 @@ def _parse_plain(
     problems += front_matter_problems(rel, front.values, front.lines)
     ok = not any(p.is_error for p in problems)
     values = dict(front.values) if ok else None
-    kept: _Known | None = None
-    text = decode(data)
-    if text.endswith(source.body):  # the body is the text's end: kept as an offset
-        kept = (
-            digest,
-            (values, dict(front.lines), "", tuple(problems)),
-            len(text) - len(source.body),
-        )
+    kept = (digest, (values, dict(front.lines), "", tuple(problems)), source.body_start)
     body = source.body if bodies else ""
     return (values, dict(front.lines), body, tuple(problems)), kept
 

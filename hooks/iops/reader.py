@@ -84,6 +84,8 @@ class SourceFile:
     body: str
     """The Markdown after the front matter."""
     has_front_matter: bool
+    body_start: int = 0
+    """Where the body starts in the file's text (`decode`): it is the text's end."""
 
 
 class _ReadError(Exception):
@@ -165,7 +167,8 @@ def _read(raw: bytes, path: Path, rel: str, size: int) -> SourceFile:
             "end it with a line of three dashes (---)",
         ) from None
     first_line = text[: text.index(front)].count("\n") + 1 if front else 2
-    return SourceFile(path, rel, parse_front_matter(front, first_line), body, True)
+    fields = parse_front_matter(front, first_line)
+    return SourceFile(path, rel, fields, body, True, body_start=len(text) - len(body))
 
 
 def decode(raw: bytes) -> str:
