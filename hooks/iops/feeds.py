@@ -134,7 +134,7 @@ def write_feeds(
     entries no longer used are dropped.
     """
     wanted = [(feed, fmt) for feed in feeds for fmt in FORMATS]
-    keys = _feed_keys(site, wanted, html_by_source) if cache else [None] * len(wanted)
+    keys = _feed_keys(site, feeds, html_by_source) if cache else [None] * len(wanted)
     targets = [site_dir / feed.path(fmt) for feed, fmt in wanted]
     found = [
         bool(cache and key and cache.copy_to(key, target))
@@ -167,28 +167,27 @@ def write_feeds(
 
 
 def _feed_keys(
-    site: Site, wanted: list[tuple[Feed, str]], html_by_source: Mapping[str, str]
+    site: Site, feeds: Sequence[Feed], html_by_source: Mapping[str, str]
 ) -> list[str | None]:
+    """A key for each feed in each format, in the order of `wanted` in `write_feeds`."""
     fingerprints = Fingerprinter()
     try:  # what every feed shows: the code, the settings and the members' names
         shared = fingerprints.digest(
             environment_digest(Path(__file__).parent), site.settings, site.members
         )
     except Unfingerprintable:
-        return [None] * len(wanted)
+        return [None] * (len(feeds) * len(FORMATS))
     # An item is in several feeds: its HTML is hashed once.
     html_digests = {source: fingerprints.digest(html) for source, html in html_by_source.items()}
-    by_feed: dict[int, str | None] = {}
     keys: list[str | None] = []
-    for feed, fmt in wanted:
-        if id(feed) not in by_feed:  # the same for both formats
-            html = [html_digests.get(item.source, "") for item in feed.items]
-            try:
-                by_feed[id(feed)] = fingerprints.digest(shared, feed, html)
-            except Unfingerprintable:
-                by_feed[id(feed)] = None
-        feed_key = by_feed[id(feed)]
-        keys.append(fingerprints.digest(feed_key, fmt) if feed_key else None)
+    for feed in feeds:
+        html = [html_digests.get(item.source, "") for item in feed.items]
+        try:
+            feed_key = fingerprints.digest(shared, feed, html)
+        except Unfingerprintable:
+            keys += [None] * len(FORMATS)
+            continue
+        keys += [fingerprints.digest(feed_key, fmt) for fmt in FORMATS]
     return keys
 
 
