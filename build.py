@@ -20,6 +20,7 @@ import click
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
+from iops.cache import cache_switched  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
 from iops.settings import build_time, load_settings, read_build_time  # noqa: E402
@@ -129,14 +130,15 @@ def build(
         click.echo("Set SOURCE_DATE_EPOCH to build the same site again later.", err=True)
     # One "now" for the checks, our pages and MkDocs' sitemap, which reads it here.
     os.environ["SOURCE_DATE_EPOCH"] = str(clock.epoch)
-    plan = _plan(root, bodies=True)
-    if _report(plan.problems):
-        sys.exit(1)
     from site_build import BuildOptions, build_into
 
+    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit)
+    with cache_switched(how.cache):  # planning parses through the cache too
+        plan = _plan(root, bodies=True)
+    if _report(plan.problems):
+        sys.exit(1)
     target = (site_dir or root / "site").resolve()
     started = time.perf_counter()
-    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit)
 
     with prepared(plan):
         built = build_into(root, target, how)

@@ -1,13 +1,13 @@
 """Build the site into a folder, and swap it in only when the build succeeded.
 
-`build.py build` and `build.py diff` call `build_into`; it runs MkDocs'
-own build (`--plain`) or the parallel one (`parallel_build`), with the MkDocs
-hooks reusing the plan `build.py` has already checked.
+`build.py build` calls `build_into` (as does `build.py diff`, through the
+build.py it runs for each side); it runs MkDocs' own build (`--plain`) or
+the parallel one (`parallel_build`), with the MkDocs hooks reusing the plan
+`build.py` has already checked.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 import parallel_build
-from iops.cache import CACHE_SWITCH, build_cache
+from iops.cache import build_cache, cache_switched
 from iops.workers import cores
 from mkdocs import exceptions
 from mkdocs.commands.build import build as mkdocs_build
@@ -45,16 +45,14 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    switch = os.environ.get(CACHE_SWITCH)
-    os.environ[CACHE_SWITCH] = "on" if how.cache else "off"  # read by the hooks and iops
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            _run_mkdocs(config, root, how)
+            with cache_switched(how.cache):  # read by the hooks and iops
+                _run_mkdocs(config, root, how)
         finally:
             config.plugins.on_shutdown()
-            _restore(CACHE_SWITCH, switch)
     except (exceptions.MkDocsException, exceptions.Abort) as err:
         click.echo(str(err), err=True)
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,10 +110,3 @@ class Progress:
         line += f", about {left:.0f} s left" if done < total else ""
         sys.stderr.write(f"\r\x1b[K{line}" + ("\n" if done == total else ""))
         sys.stderr.flush()
-
-
-def _restore(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value

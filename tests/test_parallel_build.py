@@ -171,6 +171,13 @@ def test_one_process_and_no_cache_write_the_same(site: FixtureSite) -> None:
     assert not (site.root / ".cache/build/pages").exists() or _tree(site.root / ".cache")
 
 
+@pytest.mark.parametrize("option", ["--no-cache", "--plain"])
+def test_a_build_without_the_cache_keeps_nothing_in_it(site: FixtureSite, option: str) -> None:
+    """Planning parses through the cache too: it stays off for the whole command."""
+    _build(site, option)
+    assert not (site.root / ".cache").exists()
+
+
 def test_a_cached_page_shows_what_changed_on_another_page(site: FixtureSite) -> None:
     """A post's page shows its author's name: renaming the member renews it."""
     _build(site)

@@ -12,7 +12,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,23 @@ CACHE_SWITCH = "IOPS_BUILD_CACHE"
 """Set to ``off`` (``build.py build --no-cache``) to render everything again."""
 
 
+@contextmanager
+def cache_switched(on: bool) -> Iterator[None]:
+    """Within this block, `build_cache` gives a cache only if `on` (for every
+    part: parsing, pages, feeds, outputs, search)."""
+    before = os.environ.get(CACHE_SWITCH)
+    os.environ[CACHE_SWITCH] = "on" if on else "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CACHE_SWITCH, None)
+        else:
+            os.environ[CACHE_SWITCH] = before
+
+
 def build_cache(root: Path, part: str) -> Cache | None:
-    """The cache of one part of the build (pages, feeds), unless switched off."""
+    """The cache of one part of the build (parse, pages, feeds…), unless switched off."""
     if os.environ.get(CACHE_SWITCH, "on") == "off":
         return None
     return Cache(root / CACHE_DIR / part)
