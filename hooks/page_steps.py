@@ -75,6 +75,8 @@ class Job:
     code_key: str
     """The digest of code, theme, configuration and installed packages."""
     page_seconds: float
+    live: Path | None = None
+    """The site this build replaces: a page it has already is left there."""
     env: Any = None
     """The template environment: made once every page is read, as in MkDocs."""
     page_key: str = ""
@@ -111,6 +113,8 @@ class Written:
     logs: list[logging.LogRecord]
     key: str | None
     hit: bool
+    kept: bool = False
+    """Not written: the live site has this very file."""
 
 
 class PageTooSlow(BuildError):
@@ -374,8 +378,11 @@ def write_page(job: Job, page: Page) -> Written:
         context = config.plugins.on_page_context(context, page=page, config=config, nav=job.nav)
         key = _page_key(job, page, context)
         dest = Path(page.file.abs_dest_path)
-        if job.cache and key and job.cache.copy_to(key, dest):
-            return Written(_stop(recorder), key, hit=True)
+        if job.cache and key:
+            if job.live and job.cache.is_at(key, job.live / page.file.dest_uri):
+                return Written(_stop(recorder), key, hit=True, kept=True)
+            if job.cache.copy_to(key, dest):
+                return Written(_stop(recorder), key, hit=True)
         output = template.render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
         if not output.strip():

@@ -23,7 +23,7 @@ import resource
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +52,8 @@ class BuildStats:
     read_from_cache: int = 0
     rendered_from_cache: int = 0
     seconds: float = 0.0
+    kept: list[str] = field(default_factory=list)
+    """Pages not written at all: the live site has them already (`live`)."""
 
 
 _job: Job | None = None
@@ -64,10 +66,13 @@ def build(
     cache: Cache | None,
     progress: Progress | None = None,
     page_seconds: float = 30.0,
+    live: Path | None = None,
 ) -> BuildStats:
     """Build the site as `mkdocs.commands.build.build` does, on `jobs` processes.
 
-    A page whose Markdown takes more than `page_seconds` fails the build."""
+    A page whose Markdown takes more than `page_seconds` fails the build. A
+    page that `live` (the site being replaced) has already, as the very file
+    the cache holds, is not written but listed in `BuildStats.kept`."""
     plugins = [name for name in config.plugins if name not in config["hooks"]]
     if plugins:
         # A plugin may gather state page by page (a search index): in workers it is lost.
@@ -82,7 +87,7 @@ def build(
         logger.addHandler(warning_counter)
     started = time.monotonic()
     try:
-        stats = _build(config, jobs, cache, progress, page_seconds)
+        stats = _build(config, jobs, cache, progress, page_seconds, live)
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
@@ -104,6 +109,7 @@ def _build(
     cache: Cache | None,
     progress: Progress | None,
     page_seconds: float,
+    live: Path | None,
 ) -> BuildStats:
     global _job
     clock = _Clock()
@@ -120,7 +126,9 @@ def _build(
     clock.lap("configuration, files and navigation")
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page or Page(None, file, config) for file in doc_files]
-    _job = job = Job(config, files, nav, pages, doc_files, cache, code_digest(config), page_seconds)
+    _job = job = Job(
+        config, files, nav, pages, doc_files, cache, code_digest(config), page_seconds, live
+    )
     try:
         reads = _run(_read_chunk, len(pages), jobs, "Reading pages", progress)
         for page, read in zip(pages, reads, strict=True):
@@ -156,6 +164,7 @@ def _build(
         pages=len(pages),
         read_from_cache=sum(read.hit for read in reads),
         rendered_from_cache=sum(done.hit for done in written),
+        kept=[page.file.dest_uri for page, done in zip(pages, written, strict=True) if done.kept],
     )
 
 

@@ -1,4 +1,4 @@
-"""Build the site into a folder, and swap it in only when the build succeeded.
+"""Build the site into a folder, and put it in place only when the build succeeded.
 
 `build.py build` calls `build_into` (as does `build.py diff`, through the
 build.py it runs for each side); it runs MkDocs' own build (`--plain`) or
@@ -8,6 +8,7 @@ the parallel one (`parallel_build`), with the MkDocs hooks reusing the plan
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -18,11 +19,14 @@ from pathlib import Path
 import click
 import parallel_build
 from iops.cache import build_cache, cache_switched
+from iops.site_update import update_in_place
 from iops.workers import cores
 from mkdocs import exceptions
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+
+log = logging.getLogger("mkdocs.site_build")
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,12 @@ class BuildOptions:
 
 
 def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
-    """Build into a fresh folder beside `target`, then swap it in.
+    """Build into a fresh folder beside `target`, then put it in `target`.
 
-    The swap is two renames on one file system, so `target` is always either
-    the last good site or the new one, never a half-written mix.
+    Nothing in `target` changes until the build has succeeded. Then, when
+    `target` is a site this build could keep pages of, only what changed is
+    moved into it (`iops.site_update`); else the new folder takes its place
+    by two renames on one file system.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
@@ -50,7 +56,7 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with cache_switched(how.cache):  # read by the hooks and iops
-                _run_mkdocs(config, root, how)
+                kept = _run_mkdocs(config, root, how, target if target.is_dir() else None)
         finally:
             config.plugins.on_shutdown()
     except (exceptions.MkDocsException, exceptions.Abort) as err:
@@ -60,6 +66,14 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if kept:
+        started = time.monotonic()
+        try:
+            moved = update_in_place(target, staging, kept)
+        finally:  # an error here is the machine's (a full disk): the next build mends it
+            shutil.rmtree(staging, ignore_errors=True)
+        log.info(f"site updated in place, {moved} files new: {time.monotonic() - started:.1f} s")
+        return True
     old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
@@ -69,15 +83,23 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     return True
 
 
-def _run_mkdocs(config: MkDocsConfig, root: Path, how: BuildOptions) -> None:
-    """MkDocs' own build, or the parallel one with a summary line of its pages."""
+def _run_mkdocs(
+    config: MkDocsConfig, root: Path, how: BuildOptions, live: Path | None
+) -> list[str]:
+    """MkDocs' own build, or the parallel one with a summary line of its pages;
+    the pages of `live` the parallel one kept (and did not write again)."""
     if how.plain:
         mkdocs_build(config)
-        return
+        return []
     jobs = how.jobs or cores()
     cache = build_cache(root, "pages")
     stats = parallel_build.build(
-        config, jobs=jobs, cache=cache, progress=Progress(), page_seconds=how.page_seconds
+        config,
+        jobs=jobs,
+        cache=cache,
+        progress=Progress(),
+        page_seconds=how.page_seconds,
+        live=live,
     )
     click.echo(
         f"Rendered {stats.pages} pages on {jobs} process{'es' * (jobs > 1)} "
@@ -85,6 +107,7 @@ def _run_mkdocs(config: MkDocsConfig, root: Path, how: BuildOptions) -> None:
         f"and {stats.rendered_from_cache} rendered from the cache.",
         err=True,
     )
+    return stats.kept
 
 
 class Progress:

@@ -122,6 +122,32 @@ def test_fast_cold_and_warm_builds_write_what_mkdocs_writes(site: FixtureSite) -
     assert "One more line." in (site.root / "site/blog/2014/third/index.html").read_text("utf-8")
 
 
+def test_a_rebuild_changes_only_what_changed_in_the_site(site: FixtureSite) -> None:
+    """A warm build keeps the site's unchanged pages where they are (the same
+    files), replaces the changed ones and deletes what the new site lacks:
+    a removed post's page and folder, and files put there by hand."""
+    _build(site)
+    built = site.root / "site"
+    unchanged = built / "chapters/london/blog/2014/local/index.html"
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in (unchanged, unchanged.parent)]
+    (built / "stray.txt").write_text("by hand", "utf-8")
+    (built / "stray/deeper").mkdir(parents=True)
+    (built / "stray/deeper/index.html").write_text("by hand", "utf-8")
+    (site.root / "content/blog/2014-06-01-deutsch.md").unlink()
+    post = site.root / "content/blog/2014-03-01-third.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert (built / "blog/2014/deutsch/index.html").is_file()
+    said = _build(site)
+    after = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in (unchanged, unchanged.parent)]
+    assert after == before, "an unchanged page, or its folder, was made again"
+    assert not (built / "stray.txt").exists() and not (built / "stray").exists()
+    assert not (built / "blog/2014/deutsch").exists()
+    assert not list(site.root.glob(".site-*")), "the new build's folder is left behind"
+    assert "One more line." in (built / "blog/2014/third/index.html").read_text("utf-8")
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    assert _differences(site.root / "plain", built) == [], said
+
+
 def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) -> None:
     """The third post is in the site's, the blog's, its author's and its tag's
     feeds; every other feed is linked from the cache, in both formats."""
@@ -156,6 +182,27 @@ def test_a_calendar_from_the_cache_shows_an_edited_event(site: FixtureSite) -> N
     assert calendars, "the edited event's calendars"
     renewed = {path.name for path in outputs.rglob("*") if path.is_file()} - kept
     assert len(renewed) == len(calendars)
+
+
+def test_outputs_made_on_every_core_are_the_ones_made_in_one(
+    site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendars and poll results are made on forked workers (with the cache
+    and without it): the same files, in the same order, as in one process."""
+    from iops import cache, templating
+
+    def made(per_process: int, cache_on: bool) -> list[tuple[str, bytes]]:
+        monkeypatch.setattr(templating, "OUTPUTS_PER_PROCESS", per_process)
+        monkeypatch.setenv(cache.CACHE_SWITCH, "on" if cache_on else "off")
+        files = templating.output_files(site.plan())
+        return [(path, c.read_bytes() if isinstance(c, Path) else c) for path, c in files]
+
+    in_one = made(10**6, cache_on=False)
+    assert len(in_one) >= 3 and any(path.endswith(".ics") for path, _ in in_one)
+    assert made(1, cache_on=False) == in_one
+    assert made(1, cache_on=True) == in_one  # made and kept in the cache
+    assert made(1, cache_on=True) == in_one  # from it
+    assert made(10**6, cache_on=True) == in_one
 
 
 def _verbose_build(site: FixtureSite) -> str:
@@ -251,6 +298,8 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     assert "Error building page 'events/2027-05-15-assembly.md'" in result.stderr
     assert _tree(site.root / "site") == before
     assert _search_scratch() == scratch, "Pagefind's scratch folder is left behind"
+    half_made = list((site.root / ".cache/build/search").glob("*/.tmp-*"))
+    assert not half_made, "a part Pagefind was making is left in the cache"
 
 
 def _search_scratch() -> set[Path]:

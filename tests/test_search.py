@@ -234,13 +234,14 @@ def test_the_runner_reports_a_part_pagefind_could_not_index(tmp_path: Path) -> N
         '<!doctype html><html lang="en"><title>x</title><body>Some words.</body></html>', "utf-8"
     )
     runner = Path(search.__file__).with_name("pagefind_runner.py")
+    runs = [str(empty / "pages"), str(empty / "bundle"), str(good / "pages"), str(good / "out")]
     done = subprocess.run(
-        [sys.executable, str(runner), "2", search.pagefind_executable(), str(empty), str(good)],
+        [sys.executable, str(runner), "2", search.pagefind_executable(), *runs],
         capture_output=True,
         check=False,
     )
     assert done.returncode == 1
-    assert (good / "bundle/pagefind-entry.json").is_file()
+    assert (good / "out/pagefind-entry.json").is_file()
     assert not (empty / "bundle/pagefind-entry.json").exists()
     assert "not able to build an index" in (empty / "pagefind.log").read_text("utf-8")
 

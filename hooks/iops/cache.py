@@ -97,11 +97,29 @@ class Cache:
             return False
         return True
 
+    def scratch_for(self, key: str) -> Path:
+        """A new empty folder beside where `key`'s entry goes, to make a tree
+        in and then keep with `put_tree` (a rename): a sweep leaves it alone."""
+        target = self.path(key)
+        return Path(tempfile.mkdtemp(dir=self._folder_for(target), prefix=".tmp-"))
+
+    def is_at(self, key: str, path: Path) -> bool:
+        """Whether `path` is the entry itself (a hard link to it, as `copy_to` makes)."""
+        try:
+            entry, there = self.path(key).stat(), path.stat()
+        except OSError:
+            return False
+        return (entry.st_dev, entry.st_ino) == (there.st_dev, there.st_ino)
+
     def put_tree(self, key: str, folder: Path) -> None:
-        """Keep a whole folder under `key` (made whole elsewhere, then renamed in)."""
+        """Keep a whole folder under `key`, moving it there (a `scratch_for`
+        folder is a rename away; one on another file system is copied)."""
         target = self.path(key)
         scratch = Path(tempfile.mkdtemp(dir=self._folder_for(target), prefix=".tmp-"))
-        shutil.copytree(folder, scratch / "tree")
+        try:
+            folder.rename(scratch / "tree")
+        except OSError:  # on another file system
+            shutil.copytree(folder, scratch / "tree")
         shutil.rmtree(target, ignore_errors=True)
         (scratch / "tree").rename(target)
         shutil.rmtree(scratch, ignore_errors=True)

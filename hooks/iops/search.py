@@ -144,7 +144,12 @@ class _Part:
     records: list[_Record]
     key: str
     folder: Path | None = None
-    """The scratch folder Pagefind makes it in; None when it is in the cache."""
+    """The scratch folder Pagefind reads the part's pages from; None when the
+    part is in the cache."""
+    bundle: Path | None = None
+    """Where Pagefind writes the part: on the cache's file system when there
+    is a cache, so that keeping it there is a rename, not a copy of a file
+    per item."""
 
 
 def start_index(
@@ -184,13 +189,17 @@ class PendingIndex:
                 tempfile.mkdtemp(prefix="iops-search-", dir=_scratch_folder(records))
             )
         try:
+            runs = []
             for part in parts:
                 part.folder = self.scratch / str(self.parts.index(part))
                 _write_pages(part.folder / "pages", part.records)
+                in_cache = self.cache.scratch_for(part.key) if self.cache else None
+                part.bundle = in_cache or part.folder / "bundle"
+                runs += [str(part.folder / "pages"), str(part.bundle)]
             runner = [sys.executable, str(Path(__file__).with_name("pagefind_runner.py"))]
             runner += [str(cores()), pagefind_executable()]
             self.process = subprocess.Popen(  # noqa: S603 (our own script, binary and folders)
-                [*runner, *(str(part.folder) for part in parts)], start_new_session=True
+                [*runner, *runs], start_new_session=True
             )
         except BaseException:
             self.cancel()
@@ -227,8 +236,8 @@ class PendingIndex:
 
     def _keep(self, part: _Part) -> None:
         """Check one part Pagefind made, and keep it in the cache."""
-        assert part.folder is not None
-        bundle = part.folder / "bundle"
+        assert part.folder is not None and part.bundle is not None
+        bundle = part.bundle
         entry = bundle / "pagefind-entry.json"
         if not entry.is_file():
             said = (part.folder / "pagefind.log").read_text("utf-8", errors="replace").strip()
@@ -238,6 +247,7 @@ class PendingIndex:
         entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True), "utf-8")
         if self.cache is not None:
             self.cache.put_tree(part.key, bundle)
+            part.bundle = None  # now in the cache, under its key
 
     def _place(self, part: _Part, site_dir: Path) -> None:
         """Link (or copy) one part into the site, with only the files it serves.
@@ -249,9 +259,9 @@ class PendingIndex:
         ignore = None if part.url.endswith("/0/") else _ONLY_THE_INDEX  # a language's first
         if self.cache is not None and self.cache.copy_tree_to(part.key, target, ignore):
             return
-        if part.folder is None:
+        if part.bundle is None:
             raise SearchIndexError(f"the search index's part {part.url} went missing")
-        shutil.copytree(part.folder / "bundle", target, ignore=ignore, dirs_exist_ok=True)
+        shutil.copytree(part.bundle, target, ignore=ignore, dirs_exist_ok=True)
 
     def cancel(self) -> None:
         """Stop Pagefind (the build failed) and remove the scratch folder."""
@@ -260,6 +270,10 @@ class PendingIndex:
             self.process.wait()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+        for part in self.parts:  # made in the cache's folder, not kept
+            if part.bundle is not None:
+                shutil.rmtree(part.bundle, ignore_errors=True)
+            part.bundle = None
         self.process = self.scratch = None
 
 

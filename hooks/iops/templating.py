@@ -42,6 +42,7 @@ from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
 from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
+from .workers import map_in_order
 
 FILTERS = {
     "day": dates.format_day,
@@ -55,6 +56,10 @@ FILTERS = {
 log = logging.getLogger("mkdocs.iops")
 SITEMAP_PAGES = "sitemap-pages.xml"
 """The sitemap's list of pages (theme/), which sitemap.xml only points to."""
+OUTPUTS_PER_PROCESS = 64
+"""Fewer outputs than this are made in this process: forking would take longer."""
+
+
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
@@ -120,21 +125,36 @@ def output_files(plan: Plan) -> list[tuple[str, bytes | Path]]:
     An output made by a pure function of data (a `functools.partial`, as the
     calendars and poll results are) is kept in the cache under a digest of
     that data and of our code, and is not made again while they are unchanged:
-    a site's calendars take seconds to render."""
+    a site's calendars take seconds to render, so they are made (and their
+    digests taken) on every core."""
     cache = build_cache(plan.site.settings.root, "outputs")
     code = environment_digest(Path(__file__).parent)
     fingerprints = Fingerprinter()
+
+    def made(chunk: list[int]) -> list[bytes | str]:
+        """Each output's bytes, or the key of its entry in the cache."""
+        results: list[bytes | str] = []
+        for index in chunk:
+            output = plan.outputs[index]
+            key = _output_key(fingerprints, code, output) if cache else None
+            if cache is None or key is None:
+                results.append(output.content)
+                continue
+            if not cache.path(key).is_file():
+                cache.put(key, output.content)
+            results.append(key)
+        return results
+
     files: list[tuple[str, bytes | Path]] = []
     used = []
-    for output in plan.outputs:
-        key = _output_key(fingerprints, code, output) if cache else None
-        if cache is None or key is None:
-            files.append((output.path, output.content))
-            continue
-        if not cache.path(key).is_file():
-            cache.put(key, output.content)
-        files.append((output.path, cache.path(key)))
-        used.append(key)
+    results = map_in_order(made, range(len(plan.outputs)), at_least=OUTPUTS_PER_PROCESS)
+    for output, result in zip(plan.outputs, results, strict=True):
+        if isinstance(result, bytes):
+            files.append((output.path, result))
+        else:
+            assert cache is not None  # a key only comes with a cache
+            files.append((output.path, cache.path(result)))
+            used.append(result)
     if cache is not None:
         cache.sweep(used)
     return files
