@@ -20,7 +20,7 @@ import importlib.metadata
 import pathlib
 import sys
 import sysconfig
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -48,30 +48,10 @@ class Fingerprinter:
 
     def _bytes(self, value: Any) -> bytes:
         kind = type(value)
-        if kind is str or isinstance(value, str):  # Markup and other str subclasses too
-            data = value.encode("utf-8", "surrogatepass")
-            return b"s%d:" % len(data) + data
-        if isinstance(value, _SCALARS):
-            # The type is part of the digest: 1, 1.0 and True differ.
-            return f"{kind.__name__}:{value!r};".encode()
-        if isinstance(value, dt.datetime | dt.date | dt.time):
-            zone = getattr(value, "tzinfo", None)
-            return f"{kind.__name__}:{value.isoformat()}@{zone};".encode()
-        if isinstance(value, enum.Enum):
-            return b"enum:" + self._bytes(value.value)
-        if isinstance(value, pathlib.PurePath):
-            return b"path:" + self._bytes(value.as_posix())
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return self._dataclass(value)
-        if isinstance(value, Mapping):
-            parts = [self._bytes(k) + self._bytes(v) for k, v in value.items()]
-            return b"map{" + b"".join(parts) + b"}"
-        if isinstance(value, list | tuple):
-            return b"seq[" + b"".join([self._bytes(v) for v in value]) + b"]"
-        if isinstance(value, set | frozenset):
-            # Sets iterate in an order that depends on PYTHONHASHSEED.
-            return b"set{" + b"".join(sorted(self._bytes(v) for v in value)) + b"}"
-        raise Unfingerprintable(f"cannot fingerprint a {kind.__qualname__}")
+        way = _WAYS.get(kind)
+        if way is None:
+            way = _WAYS[kind] = _way_for(kind)
+        return way(self, value)
 
     def _dataclass(self, value: Any) -> bytes:
         known = self._memo.get(id(value))
@@ -81,18 +61,90 @@ class Fingerprinter:
         names = _FIELDS.get(kind)
         if names is None:
             names = _FIELDS[kind] = tuple(
-                f.name for f in dataclasses.fields(value) if f.metadata.get("fingerprint", True)
+                (f.name, f.name.encode() + b"=")
+                for f in dataclasses.fields(value)
+                if f.metadata.get("fingerprint", True)
             )
-        hasher = hashlib.blake2b(kind.__qualname__.encode(), digest_size=20)
-        for name in names:
-            hasher.update(name.encode() + b"=" + self._bytes(getattr(value, name)))
-        result = b"dc:" + hasher.digest()
+        parts = [kind.__qualname__.encode()]
+        for name, label in names:
+            parts.append(label)
+            parts.append(self._bytes(getattr(value, name)))
+        result = b"dc:" + hashlib.blake2b(b"".join(parts), digest_size=20).digest()
         self._memo[id(value)] = (value, result)
         return result
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-"""The fingerprinted fields of each dataclass, looked up once."""
+def _str(fingerprints: Fingerprinter, value: str) -> bytes:
+    data = value.encode("utf-8", "surrogatepass")
+    return b"s%d:" % len(data) + data
+
+
+def _scalar(fingerprints: Fingerprinter, value: Any) -> bytes:
+    # The type is part of the digest: 1, 1.0 and True differ.
+    return f"{type(value).__name__}:{value!r};".encode()
+
+
+def _moment(fingerprints: Fingerprinter, value: Any) -> bytes:
+    zone = getattr(value, "tzinfo", None)
+    return f"{type(value).__name__}:{value.isoformat()}@{zone};".encode()
+
+
+def _enum(fingerprints: Fingerprinter, value: enum.Enum) -> bytes:
+    return b"enum:" + fingerprints._bytes(value.value)
+
+
+def _path(fingerprints: Fingerprinter, value: pathlib.PurePath) -> bytes:
+    return b"path:" + fingerprints._bytes(value.as_posix())
+
+
+def _mapping(fingerprints: Fingerprinter, value: Mapping[Any, Any]) -> bytes:
+    walk = fingerprints._bytes
+    return b"map{" + b"".join([walk(k) + walk(v) for k, v in value.items()]) + b"}"
+
+
+def _sequence(fingerprints: Fingerprinter, value: Any) -> bytes:
+    walk = fingerprints._bytes
+    return b"seq[" + b"".join([walk(v) for v in value]) + b"]"
+
+
+def _set(fingerprints: Fingerprinter, value: Any) -> bytes:
+    # Sets iterate in an order that depends on PYTHONHASHSEED.
+    return b"set{" + b"".join(sorted(fingerprints._bytes(v) for v in value)) + b"}"
+
+
+def _refuse(fingerprints: Fingerprinter, value: Any) -> bytes:
+    raise Unfingerprintable(f"cannot fingerprint a {type(value).__qualname__}")
+
+
+def _way_for(kind: type) -> Callable[[Fingerprinter, Any], bytes]:
+    """How values of `kind` are digested: found once a type, by what it is."""
+    if issubclass(kind, str):  # Markup and other str subclasses too
+        return _str
+    if issubclass(kind, _SCALARS):
+        return _scalar
+    if issubclass(kind, dt.datetime | dt.date | dt.time):
+        return _moment
+    if issubclass(kind, enum.Enum):
+        return _enum
+    if issubclass(kind, pathlib.PurePath):
+        return _path
+    if dataclasses.is_dataclass(kind):
+        return Fingerprinter._dataclass
+    if issubclass(kind, Mapping):
+        return _mapping
+    if issubclass(kind, list | tuple):
+        return _sequence
+    if issubclass(kind, set | frozenset):
+        return _set
+    return _refuse
+
+
+_WAYS: dict[type, Callable[[Fingerprinter, Any], bytes]] = {}
+"""How each type met so far is digested: the value's type decides it, so
+it is looked up once."""
+_FIELDS: dict[type, tuple[tuple[str, bytes], ...]] = {}
+"""The fingerprinted fields of each dataclass (name, and its label in the
+digest), looked up once."""
 
 
 def environment_digest(*folders: pathlib.Path) -> str:
