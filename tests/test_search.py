@@ -272,3 +272,36 @@ def test_items_keep_their_part_as_the_site_grows(in_parts: FixtureSite) -> None:
     for before, after in zip(three, four[:3], strict=True):
         assert after <= before  # nothing moved between the old parts
     assert four[3] == set().union(*three) - set().union(*four[:3])
+
+
+def test_the_newest_items_are_a_part_of_their_own_until_there_are_enough(
+    in_parts: FixtureSite,
+) -> None:
+    """A new post goes to the small part of the newest items, and only that
+    part changes, until that part is full: then its items join the others."""
+    import dataclasses
+
+    from iops import search
+
+    site = in_parts.plan().site
+    oldest_first = sorted((item for item in site.items if item.lang == "en"), key=lambda i: i.age)
+    settings = dataclasses.replace(site.settings, search_part_size=4, search_newest_size=3)
+
+    def parts(count: int) -> list[set[str]]:
+        shaped = dataclasses.replace(site, settings=settings, items=tuple(oldest_first[:count]))
+        return [{item.source for item in part} for part in search.index_parts(shaped)["en"]]
+
+    sources = [item.source for item in oldest_first]
+    twelve, thirteen, fourteen = parts(12), parts(13), parts(14)
+    assert len(twelve) == 3 and set().union(*twelve) == set(sources[:12])
+    assert thirteen == [*twelve, {sources[12]}]  # the new post alone is new
+    assert fourteen == [*twelve, set(sources[12:14])]
+    assert parts(4) == [set(sources[:4])]  # no more than a part: one part
+    unsplit = dataclasses.replace(settings, search_newest_size=0)
+    whole = dataclasses.replace(site, settings=unsplit, items=tuple(oldest_first[:14]))
+    assert len(search.index_parts(whole)["en"]) == 4
+    # With room for 2, the 13th and 14th post fill the newest part: it settles.
+    settings = dataclasses.replace(settings, search_newest_size=2)
+    assert parts(13)[-1] == {sources[12]}
+    hashed = [{item.source for item in part} for part in search.index_parts(whole)["en"]]
+    assert parts(14) == hashed

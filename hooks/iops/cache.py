@@ -8,6 +8,7 @@ used; `Cache.sweep` then drops the rest, so the cache holds one site's worth.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
@@ -120,8 +121,8 @@ class Cache:
             folder.rename(scratch / "tree")
         except OSError:  # on another file system
             shutil.copytree(folder, scratch / "tree")
-        shutil.rmtree(target, ignore_errors=True)
-        (scratch / "tree").rename(target)
+        with contextlib.suppress(OSError):  # another build kept it first: the same files
+            (scratch / "tree").rename(target)
         shutil.rmtree(scratch, ignore_errors=True)
 
     def copy_tree_to(
@@ -133,9 +134,7 @@ class Cache:
         if not source.is_dir():
             return False
         try:
-            shutil.copytree(
-                source, dest, ignore=ignore, copy_function=_link_or_copy, dirs_exist_ok=True
-            )
+            link_tree(source, dest, ignore)
         except (OSError, shutil.Error):  # swept meanwhile by another build: made again
             return False
         return True
@@ -158,6 +157,13 @@ class Cache:
                         entry.unlink(missing_ok=True)
                     dropped += 1
         return dropped
+
+
+def link_tree(
+    source: Path, dest: Path, ignore: Callable[[str, list[str]], Iterable[str]] | None = None
+) -> None:
+    """`shutil.copytree`, with each file a hard link where the file system allows."""
+    shutil.copytree(source, dest, ignore=ignore, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
 def _link_or_copy(source: str, dest: str) -> None:

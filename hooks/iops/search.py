@@ -36,7 +36,7 @@ from html import escape
 from pathlib import Path
 
 from . import urls
-from .cache import Cache
+from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .listings import GeneratedPage
 from .model import Item, Site
@@ -94,25 +94,40 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
 
     Pagefind holds a whole index in memory while it makes it (about 0.3 MB a
     post of a thousand words), and makes it again whole when one item
-    changes. So a language's items are split into parts of about equal size,
-    as many as make them no larger than `Settings.search_part_size` items on
-    the whole, each indexed on its own and kept in the cache on its own; the
-    search page merges them. (Each part costs a query a chunk of that part's
-    index: fewer parts, lighter searches.) An item's part comes from a digest
-    of its file's path by jump consistent hashing, so items stay in their
-    parts as others come and go, and when the site grows by a part only the
-    items the new part takes move."""
+    changes. So a language of more than `Settings.search_part_size` items is
+    split into parts, each indexed on its own and kept in the cache on its
+    own; the search page merges them. (Each part costs a query a chunk of
+    that part's index: fewer parts, lighter searches.)
+
+    - The newest items, fewer than `Settings.search_newest_size`, are the
+      last part: what changes most (a new post, an edit to a recent one)
+      remakes a small part. They are the items beyond the largest multiple
+      of that size, oldest first, so they join the others all at once, when
+      their number reaches it.
+    - The others are split into as many parts as make them no larger than
+      the part size on the whole. An item's part comes from a digest of its
+      file's path by jump consistent hashing, so items stay in their parts
+      as others come and go, and when the site grows by a part only the
+      items the new part takes move.
+    """
     size = max(1, site.settings.search_part_size)
+    newest_size = max(0, site.settings.search_newest_size)
     parts: dict[str, list[list[Item]]] = {}
     for lang in site.languages:
         items = [item for item in site.items if item.lang == lang]
         if not items:  # the site's language, before its first item
             continue
+        newest: list[Item] = []
+        if len(items) > size and newest_size > 1:
+            by_age = sorted(items, key=lambda item: item.age)
+            settled = len(items) - len(items) % newest_size
+            if settled:
+                items, newest = by_age[:settled], by_age[settled:]
         count = -(-len(items) // size)
         split: list[list[Item]] = [[] for _ in range(count)]
         for item in items:
             split[_jump_hash(_digest_number(item.source), count)].append(item)
-        parts[lang] = [part for part in split if part]  # Pagefind refuses an empty one
+        parts[lang] = [part for part in [*split, newest] if part]  # Pagefind refuses an empty one
     return parts
 
 
@@ -222,9 +237,13 @@ class PendingIndex:
                 self.process.wait()
             made = [part for part in self.parts if part.folder is not None]
             for part in made:
-                self._keep(part)
+                self._check(part)
+            # Into the site first, from this build's own folders: then another
+            # build keeping or sweeping the same parts meanwhile does no harm.
             for part in self.parts:
                 self._place(part, site_dir)
+            for part in made:
+                self._keep(part)
             if self.cache is not None:
                 self.cache.sweep(part.key for part in self.parts)
             return len(made)
@@ -234,8 +253,8 @@ class PendingIndex:
     def _cached(self, part: _Part) -> bool:
         return self.cache is not None and self.cache.path(part.key).is_dir()
 
-    def _keep(self, part: _Part) -> None:
-        """Check one part Pagefind made, and keep it in the cache."""
+    def _check(self, part: _Part) -> None:
+        """Check one part Pagefind made, and make its bytes the same each time."""
         assert part.folder is not None and part.bundle is not None
         bundle = part.bundle
         entry = bundle / "pagefind-entry.json"
@@ -245,8 +264,12 @@ class PendingIndex:
         # Pagefind lists the languages in a hash map's order, which changes from
         # run to run: sorted, the bundle is the same bytes for the same items.
         entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True), "utf-8")
-        if self.cache is not None:
-            self.cache.put_tree(part.key, bundle)
+
+    def _keep(self, part: _Part) -> None:
+        """Keep one part Pagefind made in the cache (moved there: its files are
+        linked from the site already)."""
+        if self.cache is not None and part.bundle is not None:
+            self.cache.put_tree(part.key, part.bundle)
             part.bundle = None  # now in the cache, under its key
 
     def _place(self, part: _Part, site_dir: Path) -> None:
@@ -257,11 +280,10 @@ class PendingIndex:
         they carry their entry, metadata, index and fragments only."""
         target = site_dir / part.url
         ignore = None if part.url.endswith("/0/") else _ONLY_THE_INDEX  # a language's first
-        if self.cache is not None and self.cache.copy_tree_to(part.key, target, ignore):
-            return
-        if part.bundle is None:
+        if part.bundle is not None:  # made by this build
+            link_tree(part.bundle, target, ignore)
+        elif self.cache is None or not self.cache.copy_tree_to(part.key, target, ignore):
             raise SearchIndexError(f"the search index's part {part.url} went missing")
-        shutil.copytree(part.bundle, target, ignore=ignore, dirs_exist_ok=True)
 
     def cancel(self) -> None:
         """Stop Pagefind (the build failed) and remove the scratch folder."""
