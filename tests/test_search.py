@@ -274,34 +274,34 @@ def test_items_keep_their_part_as_the_site_grows(in_parts: FixtureSite) -> None:
     assert four[3] == set().union(*three) - set().union(*four[:3])
 
 
-def test_the_newest_items_are_a_part_of_their_own_until_there_are_enough(
+def test_the_newest_posts_are_a_part_of_their_own_until_there_are_enough(
     in_parts: FixtureSite,
 ) -> None:
-    """A new post goes to the small part of the newest items, and only that
-    part changes, until that part is full: then its items join the others."""
+    """A new post goes to the small part of the newest posts and news, and only
+    that part changes, until that part is full: then its posts join the others."""
     import dataclasses
 
     from iops import search
+    from iops.model import DATED_KINDS
 
     site = in_parts.plan().site
-    oldest_first = sorted((item for item in site.items if item.lang == "en"), key=lambda i: i.age)
-    settings = dataclasses.replace(site.settings, search_part_size=4, search_newest_size=3)
+    english = [item for item in site.items if item.lang == "en"]
+    undated = [item for item in english if item.kind not in DATED_KINDS]
+    dated = sorted((item for item in english if item.kind in DATED_KINDS), key=lambda i: i.age)
+    assert undated and len(dated) >= 9
 
-    def parts(count: int) -> list[set[str]]:
-        shaped = dataclasses.replace(site, settings=settings, items=tuple(oldest_first[:count]))
+    def parts(posts: int, newest_size: int = 3, size: int = 4) -> list[set[str]]:
+        settings = dataclasses.replace(
+            site.settings, search_part_size=size, search_newest_size=newest_size
+        )
+        items = tuple(undated + dated[:posts])
+        shaped = dataclasses.replace(site, settings=settings, items=items)
         return [{item.source for item in part} for part in search.index_parts(shaped)["en"]]
 
-    sources = [item.source for item in oldest_first]
-    twelve, thirteen, fourteen = parts(12), parts(13), parts(14)
-    assert len(twelve) == 3 and set().union(*twelve) == set(sources[:12])
-    assert thirteen == [*twelve, {sources[12]}]  # the new post alone is new
-    assert fourteen == [*twelve, set(sources[12:14])]
-    assert parts(4) == [set(sources[:4])]  # no more than a part: one part
-    unsplit = dataclasses.replace(settings, search_newest_size=0)
-    whole = dataclasses.replace(site, settings=unsplit, items=tuple(oldest_first[:14]))
-    assert len(search.index_parts(whole)["en"]) == 4
-    # With room for 2, the 13th and 14th post fill the newest part: it settles.
-    settings = dataclasses.replace(settings, search_newest_size=2)
-    assert parts(13)[-1] == {sources[12]}
-    hashed = [{item.source for item in part} for part in search.index_parts(whole)["en"]]
-    assert parts(14) == hashed
+    sources = [item.source for item in dated]
+    six = parts(6)  # a multiple of 3: no part apart
+    assert six == parts(6, newest_size=0)
+    assert parts(7) == [*six, {sources[6]}]  # the new post alone is new
+    assert parts(8) == [*six, set(sources[6:8])]
+    assert parts(9) == parts(9, newest_size=0)  # the newest part was full: it settled
+    assert len(parts(8, size=100)) == 1  # a language in one part has no part apart

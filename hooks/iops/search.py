@@ -39,7 +39,7 @@ from . import urls
 from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .listings import GeneratedPage
-from .model import Item, Site
+from .model import DATED_KINDS, Item, Site
 from .workers import cores
 
 BUNDLE = "pagefind"
@@ -99,11 +99,12 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
     own; the search page merges them. (Each part costs a query a chunk of
     that part's index: fewer parts, lighter searches.)
 
-    - The newest items, fewer than `Settings.search_newest_size`, are the
-      last part: what changes most (a new post, an edit to a recent one)
-      remakes a small part. They are the items beyond the largest multiple
-      of that size, oldest first, so they join the others all at once, when
-      their number reaches it.
+    - The newest posts and news, fewer than `Settings.search_newest_size`,
+      are the last part: what changes most (a new post, an edit to a recent
+      one) remakes a small part. They are the ones beyond the largest
+      multiple of that size, oldest first, so they join the others all at
+      once, when their number reaches it. (By publication date: an event's
+      date is when it happens, not when it was announced.)
     - The others are split into as many parts as make them no larger than
       the part size on the whole. An item's part comes from a digest of its
       file's path by jump consistent hashing, so items stay in their parts
@@ -119,10 +120,12 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
             continue
         newest: list[Item] = []
         if len(items) > size and newest_size > 1:
-            by_age = sorted(items, key=lambda item: item.age)
-            settled = len(items) - len(items) % newest_size
+            dated = sorted((i for i in items if i.kind in DATED_KINDS), key=lambda i: i.age)
+            settled = len(dated) - len(dated) % newest_size
             if settled:
-                items, newest = by_age[:settled], by_age[settled:]
+                newest = dated[settled:]
+                apart = {item.source for item in newest}
+                items = [item for item in items if item.source not in apart]
         count = -(-len(items) // size)
         split: list[list[Item]] = [[] for _ in range(count)]
         for item in items:
