@@ -33,10 +33,11 @@ class Settings:
     search_part_size: int = 4500
     """Items per part of a language's search index (`search.index_parts`): the
     memory Pagefind needs, and the work one changed item costs, grow with it."""
-    search_newest_size: int = 450
-    """The newest posts and news of a language indexed in parts are indexed
-    apart, in a part of fewer than this many (`search.index_parts`): a new
-    post, or an edit to a recent one, remakes that small part only. 0: none."""
+    search_newest_size: int = 0
+    """If not 0, the newest posts and news of a language indexed in parts are
+    indexed apart, in a part of fewer than this many (`search.index_parts`):
+    a new post, or an edit to a recent one, remakes that small part only,
+    and every search fetches a part more (about 50 kB)."""
     repository: str | None = None
     """The site's repository on GitHub (https://github.com/<org>/<repo>): edit links."""
     branch: str = "main"
