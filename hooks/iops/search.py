@@ -99,8 +99,8 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
     own; the search page merges them. (Each part costs a query a chunk of
     that part's index: fewer parts, lighter searches.)
 
-    - The newest posts and news, fewer than `Settings.search_newest_size`,
-      are the last part: what changes most (a new post, an edit to a recent
+    - With `Settings.search_newest_size` set, the newest posts and news,
+      fewer than that many, are the last part: what changes most (a new post, an edit to a recent
       one) remakes a small part. They are the ones beyond the largest
       multiple of that size, oldest first, so they join the others all at
       once, when their number reaches it. (By publication date: an event's
