@@ -23,12 +23,27 @@ sys.path.insert(0, str(ROOT / "hooks"))
 from iops.cache import cache_switched  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
-from iops.settings import build_time, load_settings, read_build_time  # noqa: E402
+from iops.settings import (  # noqa: E402
+    Settings,
+    SettingsError,
+    build_time,
+    load_settings,
+    read_build_time,
+)
 
 
 def _plan(root: Path, *, bodies: bool = False) -> Plan:
     # Checking renders nothing, so the Markdown bodies are not even kept.
-    return plan_site(load_settings(root), build_time(root), bodies=bodies)
+    return plan_site(_settings(root), build_time(root), bodies=bodies)
+
+
+def _settings(root: Path) -> Settings:
+    """The site's settings; with any of them wrong, each is said and the command stops."""
+    try:
+        return load_settings(root)
+    except SettingsError as err:
+        _report(err.problems)
+        sys.exit(1)
 
 
 def _report(problems: Iterable[Problem], github: bool = False) -> int:
@@ -186,7 +201,7 @@ def new(
     """
     from iops.scaffold import Request, ScaffoldError, already_exists, new_file
 
-    settings = load_settings(root)
+    settings = _settings(root)
     today = build_time().astimezone(settings.zone).date()
     request = Request(kind, title, today, chapter=chapter, author=author, start=start, slug=slug)
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from iops import sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
-from iops.settings import build_time, settings_from_config
+from iops.settings import SettingsError, build_time, settings_from_config
 from iops.site_files import PageSource
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -49,7 +49,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
-    settings = settings_from_config(root, dict(config))
+    try:
+        settings = settings_from_config(root, dict(config))
+    except SettingsError as err:
+        raise PluginError(str(err)) from err
     # A preview is of today; a build is of its last commit (see build_time).
     now = build_time(None if _state.preview else root)
     plan = plan_site(settings, now, preview=_state.preview)

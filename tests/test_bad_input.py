@@ -575,3 +575,55 @@ def test_check_reports_problems_and_exit_code(fixture_site: FixtureSite) -> None
     for problem in fixture_site.problems():
         assert problem in broken.stderr.splitlines()
     assert not (fixture_site.root / "site").exists()
+
+
+# --- the site's settings (extra.iops in mkdocs.yml) -----------------------------
+
+
+def test_every_wrong_setting_is_named_at_its_line_and_nothing_is_built(
+    fixture_site: FixtureSite,
+) -> None:
+    config = fixture_site.root / "mkdocs.yml"
+    text = config.read_text("utf-8").replace(
+        "    page_size: 2\n",
+        "    page_size: ten\n    home_size: 0\n    timezone_: UTC\n"
+        "    search_part_size: true\n    editors: iopsociety/editors\n",
+    )
+    text = text.replace("timezone: Europe/London", "timezone: Europe/Londres")
+    config.write_text(text, "utf-8")
+    lines = text.splitlines()
+
+    def at(setting: str) -> str:
+        number = next(n for n, t in enumerate(lines, 1) if t.strip().startswith(setting + ":"))
+        return f"mkdocs.yml:{number}: extra.iops.{setting}: "
+
+    (fixture_site.root / "site").mkdir()
+    (fixture_site.root / "site/kept.html").write_text("the last good site", "utf-8")
+    for command in ("check", "build"):
+        result = fixture_site.run(command)
+        assert result.returncode == 1, result.stderr
+        said = result.stderr.splitlines()
+        assert "Europe/Londres' is not a time zone" in only(said, at("timezone"))
+        assert "'ten', not a whole number" in only(said, at("page_size"))
+        assert "is 0, less than 1" in only(said, at("home_size"))
+        assert "not a whole number" in only(said, at("search_part_size"))
+        assert "list of GitHub accounts" in only(said, at("editors"))
+        assert "is not a setting" in only(said, at("timezone_"))
+        assert "Traceback" not in result.stderr
+    assert (fixture_site.root / "site/kept.html").read_text("utf-8") == "the last good site"
+
+
+def test_settings_that_are_not_a_mapping_are_said_so(tmp_path: Path) -> None:
+    """As `serve` reads them, through MkDocs (no lines then): one error, no traceback."""
+    from iops.settings import SettingsError, settings_from_config
+
+    with pytest.raises(SettingsError) as wrong:
+        settings_from_config(tmp_path, {"extra": {"iops": ["page_size", 2]}})
+    assert str(wrong.value).startswith("mkdocs.yml: extra.iops: is not a list of settings")
+    with pytest.raises(SettingsError) as wrong:
+        settings_from_config(tmp_path, {"extra": {"iops": {"page_size": 2.5, "branch": ""}}})
+    assert [str(p).split(" — ")[0] for p in wrong.value.problems] == [
+        "mkdocs.yml: extra.iops.page_size: is 2.5, not a whole number",
+        "mkdocs.yml: extra.iops.branch: is '', not a text",
+    ]
+    assert settings_from_config(tmp_path, {"extra": {"iops": {"page_size": 3}}}).page_size == 3

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .problems import Problem
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -57,17 +59,102 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+class SettingsError(ValueError):
+    """`extra.iops` in mkdocs.yml has settings that cannot be used: all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
 def load_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
-    config: dict[str, Any] = yaml.load((root / config_file).read_text("utf-8"), _TolerantLoader)  # noqa: S506
-    return settings_from_config(root, config)
+    text = (root / config_file).read_text("utf-8")
+    config: dict[str, Any] = yaml.load(text, _TolerantLoader)  # noqa: S506
+    return settings_from_config(root, config, lines=_setting_lines(text), config_file=config_file)
 
 
-def settings_from_config(root: Path, config: dict[str, Any]) -> Settings:
-    options = dict((config.get("extra") or {}).get("iops") or {})
+def settings_from_config(
+    root: Path,
+    config: dict[str, Any],
+    *,
+    lines: dict[str, int] | None = None,
+    config_file: str = "mkdocs.yml",
+) -> Settings:
+    """The settings, or a `SettingsError` naming each one that is wrong (at its
+    line in `config_file`, where `lines` says it)."""
+    options = (config.get("extra") or {}).get("iops") or {}
+    if not isinstance(options, dict):
+        options = {"": options}
+    problems = [
+        Problem(config_file, (lines or {}).get(name), f"extra.iops.{name}".rstrip("."), *wrong)
+        for name, value in options.items()
+        if (wrong := _what_is_wrong(str(name), value))
+    ]
+    if problems:
+        raise SettingsError(problems)
+    options = dict(options)
     site_url = str(config.get("site_url") or "http://localhost:8000/")
     site_name = str(config.get("site_name") or "IOPS")
     options["editors"] = tuple(options.get("editors") or ())
     return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
+
+
+_COUNTS = {"page_size": 1, "home_size": 1, "search_part_size": 1, "search_newest_size": 0}
+"""The settings that are a whole number, and the least each may be."""
+_TEXTS = ("language", "timezone", "branch")
+
+
+def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with one setting, and how to fix it; None if nothing."""
+    if not name:
+        return "is not a list of settings", "write one `name: value` a line under `iops:`"
+    if name in _COUNTS:
+        least = _COUNTS[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"is {value!r}, not a whole number", f"write a number, {least} or more"
+        if value < least:
+            return f"is {value}, less than {least}", f"write a number, {least} or more"
+    elif name in _TEXTS:
+        if not isinstance(value, str) or not value.strip():
+            return f"is {value!r}, not a text", f"write the {name} as text"
+        if name == "timezone":
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return f"{value!r} is not a time zone", "write one like Europe/Berlin or UTC"
+    elif name == "repository":
+        if value is not None and not (
+            isinstance(value, str) and value.startswith("https://github.com/")
+        ):
+            return (
+                f"is {value!r}",
+                "write the repository's address: https://github.com/<org>/<repo>",
+            )
+    elif name == "editors":
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(e, str) and e for e in value)
+        ):
+            return f"is {value!r}", "write a list of GitHub accounts or teams (org/team)"
+    else:
+        known = ", ".join(sorted([*_COUNTS, *_TEXTS, "repository", "editors"]))
+        return "is not a setting", f"remove it, or correct its name (the settings are: {known})"
+    return None
+
+
+def _setting_lines(text: str) -> dict[str, int]:
+    """The line of each setting under `extra.iops`, read from the YAML's nodes."""
+    try:
+        document = yaml.compose(text, _TolerantLoader)
+    except yaml.YAMLError:
+        return {}
+    node = document
+    for key in ("extra", "iops"):
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
 
 
 @dataclass(frozen=True)
