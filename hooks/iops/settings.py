@@ -82,7 +82,8 @@ def settings_from_config(
 ) -> Settings:
     """The settings, or a `SettingsError` naming each one that is wrong (at its
     line in `config_file`, where `lines` says it)."""
-    options = (config.get("extra") or {}).get("iops") or {}
+    extra = config.get("extra")
+    options = (extra.get("iops") if isinstance(extra, dict) else None) or {}
     if not isinstance(options, dict):
         options = {"": options}
     problems = [
