@@ -189,7 +189,13 @@ def test_outputs_made_on_every_core_are_the_ones_made_in_one(
 ) -> None:
     """Calendars and poll results are made on forked workers (with the cache
     and without it): the same files, in the same order, as in one process."""
-    from iops import cache, templating
+    import threading
+
+    from iops import cache, templating, workers
+
+    # map_in_order works in this process when other threads run: then this
+    # test would not see the forked workers at all.
+    assert threading.active_count() == 1 and workers.cores() >= 2
 
     def made(per_process: int, cache_on: bool) -> list[tuple[str, bytes]]:
         monkeypatch.setattr(templating, "OUTPUTS_PER_PROCESS", per_process)
