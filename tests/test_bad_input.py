@@ -627,3 +627,14 @@ def test_settings_that_are_not_a_mapping_are_said_so(tmp_path: Path) -> None:
         "mkdocs.yml: extra.iops.branch: is '', not a text",
     ]
     assert settings_from_config(tmp_path, {"extra": {"iops": {"page_size": 3}}}).page_size == 3
+
+
+def test_settings_are_read_from_mkdocs_own_config_too(fixture_site: FixtureSite) -> None:
+    """The hooks read them from MkDocs' config, whose `extra` is no dict."""
+    from iops.settings import load_settings, settings_from_config
+    from mkdocs.config import load_config
+
+    config = load_config(str(fixture_site.root / "mkdocs.yml"))
+    through_mkdocs = settings_from_config(fixture_site.root, dict(config))
+    assert through_mkdocs == load_settings(fixture_site.root)
+    assert (through_mkdocs.page_size, through_mkdocs.timezone) == (2, "Europe/London")

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,9 @@ def settings_from_config(
 ) -> Settings:
     """The settings, or a `SettingsError` naming each one that is wrong (at its
     line in `config_file`, where `lines` says it)."""
-    extra = config.get("extra")
-    options = (extra.get("iops") if isinstance(extra, dict) else None) or {}
-    if not isinstance(options, dict):
+    extra = config.get("extra")  # MkDocs hands a Mapping of its own, not a dict
+    options = (extra.get("iops") if isinstance(extra, Mapping) else None) or {}
+    if not isinstance(options, Mapping):
         options = {"": options}
     problems = [
         Problem(config_file, (lines or {}).get(name), f"extra.iops.{name}".rstrip("."), *wrong)
