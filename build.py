@@ -154,7 +154,6 @@ def build(
         sys.exit(1)
     target = (site_dir or root / "site").resolve()
     started = time.perf_counter()
-
     with prepared(plan):
         built = build_into(root, target, how)
     if not built:

@@ -115,8 +115,7 @@ class Cache:
     def put_tree(self, key: str, folder: Path) -> None:
         """Keep a whole folder under `key`, moving it there (a `scratch_for`
         folder is a rename away; one on another file system is copied)."""
-        target = self.path(key)
-        scratch = Path(tempfile.mkdtemp(dir=self._folder_for(target), prefix=".tmp-"))
+        target, scratch = self.path(key), self.scratch_for(key)
         try:
             folder.rename(scratch / "tree")
         except OSError:  # on another file system

@@ -100,11 +100,11 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
     that part's index: fewer parts, lighter searches.)
 
     - With `Settings.search_newest_size` set, the newest posts and news,
-      fewer than that many, are the last part: what changes most (a new post, an edit to a recent
-      one) remakes a small part. They are the ones beyond the largest
-      multiple of that size, oldest first, so they join the others all at
-      once, when their number reaches it. (By publication date: an event's
-      date is when it happens, not when it was announced.)
+      fewer than that many, are the last part: what changes most (a new
+      post, an edit to a recent one) remakes a small part. They are the ones
+      beyond the largest multiple of that size, oldest first, so they join
+      the others all at once, when their number reaches it. (By publication
+      date: an event's date is when it happens, not when it was announced.)
     - The others are split into as many parts as make them no larger than
       the part size on the whole. An item's part comes from a digest of its
       file's path by jump consistent hashing, so items stay in their parts
@@ -185,7 +185,7 @@ def start_index(
             url = part_url(lang, number)
             parts.append(_Part(url, records, fingerprints.digest(code, url, records)))
     pending = PendingIndex(parts, cache)
-    pending.start([part for part in parts if cache is None or not cache.path(part.key).is_dir()])
+    pending.start([part for part in parts if not pending.is_cached(part)])
     return pending
 
 
@@ -233,7 +233,7 @@ class PendingIndex:
                 self.process.wait()
             # A part in the cache at the start may have been swept since, by
             # another build: it is made again, now.
-            missing = [p for p in self.parts if p.folder is None and not self._cached(p)]
+            missing = [p for p in self.parts if p.folder is None and not self.is_cached(p)]
             if missing:
                 self.start(missing)
                 assert self.process is not None
@@ -253,7 +253,7 @@ class PendingIndex:
         finally:
             self.cancel()
 
-    def _cached(self, part: _Part) -> bool:
+    def is_cached(self, part: _Part) -> bool:
         return self.cache is not None and self.cache.path(part.key).is_dir()
 
     def _check(self, part: _Part) -> None:
