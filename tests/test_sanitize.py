@@ -460,6 +460,7 @@ SETTINGS = Settings(root=Path(), site_url="https://example.org/")
 @example("</title><script>alert(1)</script>")
 @example("Line\r\nBEGIN:VEVENT\rX-INJECTED:1\n;a,b\\c")
 @example("bell\x07 null\x00 \ufffe\uffff")
+@example("C:\\New, \\N and \\\\N")  # icalendar reads a backslash and N as a line end
 def test_any_title_reaches_feeds_and_calendars_as_text(title: str) -> None:
     item = _event(title)
     site = Site(settings=SETTINGS, now=NOW, items=(item,))

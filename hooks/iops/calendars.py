@@ -45,7 +45,18 @@ def text(value: str | None) -> icalendar.vText | None:
     explicit for every value, because icalendar writes properties that it
     does not know (NAME, X-WR-CALNAME) unescaped.
     """
-    return None if value is None else icalendar.vText(clean_text(value))
+    return None if value is None else _Text(clean_text(value))
+
+
+class _Text(icalendar.vText):
+    """vText, but a backslash before an N stays one: icalendar reads "\\N" in
+    the value as an escaped line end (its escape_char's first step), so a
+    title "C:\\New" would break its line. Control characters are gone from
+    the value (`text`), so NUL can stand in for each "\\N" while it escapes."""
+
+    def to_ical(self) -> bytes:
+        escaped = icalendar.vText(self.replace("\\N", "\0")).to_ical()
+        return escaped.replace(b"\0", b"\\\\N")
 
 
 def vevent(settings: Settings, item: Item) -> icalendar.Event:
