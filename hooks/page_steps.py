@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from iops.cache import Cache
+from iops.cache import Cache, write_new
 from iops.fingerprint import Fingerprinter, Unfingerprintable
-from mkdocs import utils
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
@@ -57,9 +56,8 @@ MKDOCS_CONTEXT = frozenset(
 digest and the page's own state; plugins' additions are digested page by page.
 `build_date_utc` alone is covered by neither: no template prints it (a test
 checks), and the build's "now" would otherwise make every page new every day."""
-READ_CACHE_FROM = 1024
-"""Markdown shorter than this (a listing's intro) converts faster than its
-cache entry is written and read again."""
+READ_PACK = "read-pack"
+"""The cache entry holding every page's first step (`ReadPack`)."""
 
 
 @dataclass
@@ -83,6 +81,8 @@ class Job:
     """`code_key` and the navigation, once every page is read (and so titled)."""
     fingerprints: Fingerprinter = field(default_factory=Fingerprinter)
     """One per build (and worker): an item listed on many pages is walked once."""
+    reads: ReadPack = field(default_factory=dict)
+    """The first step of each page of the last build, by key (`load_reads`)."""
 
 
 _Links = dict[str, dict[str, str]]
@@ -104,6 +104,10 @@ class Read:
     logs: list[logging.LogRecord]
     key: str | None
     hit: bool
+    """Taken from `Job.reads`: the parent has the page's HTML already, so
+    it is not sent back (`apply` takes it from there)."""
+    made: _CachedRead | None = None
+    """A new entry for the next build's `Job.reads`."""
 
 
 @dataclass
@@ -176,8 +180,30 @@ class _CachedRead:
     records: list[logging.LogRecord]
 
 
+ReadPack = dict[str, _CachedRead]
+"""Every page's first step, by key: one entry of the cache for them all.
+A file per page would be read back one by one, and sent from the workers
+to the parent again, on every build; the pack is read once, before the
+workers are forked, and they send back only what is new."""
+
+
+def load_reads(cache: Cache | None) -> ReadPack:
+    """The last build's `ReadPack` (empty without a cache, or when unreadable)."""
+    pack = cache.get_object(READ_PACK) if cache else None
+    return pack if isinstance(pack, dict) else {}
+
+
+def keep_reads(cache: Cache, before: ReadPack, reads: Sequence[Read]) -> str:
+    """Put the pack of this build's `reads` in the cache (unless it is the one
+    it had); its key, to keep when the cache is swept."""
+    pack = {read.key: read.made or before[read.key] for read in reads if read.key}
+    if pack.keys() != before.keys():
+        cache.put_object(READ_PACK, pack)
+    return READ_PACK
+
+
 def read_page(job: Job, page: Page) -> Read:
-    """Read one page as `_populate_page` does, from the cache when it can.
+    """Read one page as `_populate_page` does, from `job.reads` when it can.
 
     The log records of a hit are the ones its first reading made."""
     config, files = job.config, job.files
@@ -191,13 +217,10 @@ def read_page(job: Job, page: Page) -> Read:
             page.markdown, page=page, config=config, files=files
         )
         key = _read_key(job, page)
-        cached = job.cache.get_object(key) if job.cache and key else None
-        if isinstance(cached, _CachedRead) and _lookups_hold(cached.lookups, files):
-            page.content, page.toc = cached.content, cached.toc
-            page._title_from_render = cached.title_from_render
-            page.present_anchor_ids = cached.present_anchor_ids
+        cached = job.reads.get(key) if key else None
+        if cached is not None and _lookups_hold(cached.lookups, files):
             logs = _stop(recorder) + cached.records
-            return _result(page, cached.links_to_anchors, logs, key, hit=True)
+            return Read(None, None, dict(page.meta), None, None, None, logs, key, hit=True)
         mark = len(recorder.records)
         with _time_limit(job.page_seconds, page):
             lookups = _render(page, config, files)
@@ -205,18 +228,27 @@ def read_page(job: Job, page: Page) -> Read:
             page.content or "", page=page, config=config, files=files
         )
         links = _links_by_uri(page.links_to_anchors) or {}
-        if job.cache and key:
-            value = _CachedRead(
-                lookups,
-                page.content or "",
-                page.toc,
-                page._title_from_render,
-                page.present_anchor_ids or set(),
-                links,
-                recorder.records[mark:],
-            )
-            job.cache.put_object(key, value)
-        return _result(page, links, _stop(recorder), key, hit=False)
+        made = _CachedRead(
+            lookups,
+            page.content or "",
+            page.toc,
+            page._title_from_render,
+            page.present_anchor_ids or set(),
+            links,
+            recorder.records[mark:],
+        )
+        return Read(
+            page.content,
+            page.toc,
+            dict(page.meta),
+            page._title_from_render,
+            page.present_anchor_ids,
+            links,
+            _stop(recorder),
+            key,
+            hit=False,
+            made=made if job.cache and key else None,
+        )
     except Exception as e:
         raise failure(f"Error reading page '{page.file.src_uri}':", e) from None
     finally:
@@ -224,31 +256,24 @@ def read_page(job: Job, page: Page) -> Read:
         config._current_page = None
 
 
-def _result(
-    page: Page, links: _Links, logs: list[logging.LogRecord], key: str | None, *, hit: bool
-) -> Read:
-    return Read(
-        page.content,
-        page.toc,
-        dict(page.meta),
-        page._title_from_render,
-        page.present_anchor_ids,
-        links,
-        logs,
-        key,
-        hit,
-    )
-
-
-def apply(page: Page, read: Read, files: Files) -> None:
-    """Give the parent's page what the worker made of it."""
-    page.content, page.toc = read.content, read.toc
+def apply(page: Page, read: Read, files: Files, reads: ReadPack) -> None:
+    """Give the parent's page what the worker made of it (or found in `reads`)."""
+    if read.hit:
+        assert read.key is not None
+        cached = reads[read.key]
+        page.content, page.toc = cached.content, cached.toc
+        page._title_from_render = cached.title_from_render
+        page.present_anchor_ids = cached.present_anchor_ids
+        links: _Links | None = cached.links_to_anchors
+    else:
+        page.content, page.toc = read.content, read.toc
+        page._title_from_render = read.title_from_render
+        page.present_anchor_ids = read.present_anchor_ids
+        links = read.links_to_anchors
     page.meta = read.meta
-    page._title_from_render = read.title_from_render
-    page.present_anchor_ids = read.present_anchor_ids
-    if read.links_to_anchors is not None:
+    if links is not None:
         page.links_to_anchors = {}
-        for src_uri, anchors in read.links_to_anchors.items():
+        for src_uri, anchors in links.items():
             target = files.get_file_from_path(src_uri)
             if target is not None:
                 page.links_to_anchors[target] = anchors
@@ -279,8 +304,6 @@ def _time_limit(seconds: float, page: Page) -> Iterator[None]:
 
 def _read_key(job: Job, page: Page) -> str | None:
     markdown = page.markdown or ""
-    if len(markdown) < READ_CACHE_FROM:
-        return None
     try:
         meta = job.fingerprints.digest(page.meta)
     except Unfingerprintable:
@@ -374,7 +397,9 @@ def write_page(job: Job, page: Page) -> Written:
     try:
         page.active = True
         context = get_context(job.nav, job.doc_files, config, page)
-        template = job.env.get_template(page.meta.get("template", "main.html"))
+        # Looked up (and compiled, the first time in a worker) only if rendered: not on
+        # a rebuild where every page is in the cache. Its name is in the page's meta.
+        template_name = page.meta.get("template", "main.html")
         context = config.plugins.on_page_context(context, page=page, config=config, nav=job.nav)
         key = _page_key(job, page, context)
         dest = Path(page.file.abs_dest_path)
@@ -383,7 +408,7 @@ def write_page(job: Job, page: Page) -> Written:
                 return Written(_stop(recorder), key, hit=True, kept=True)
             if job.cache.copy_to(key, dest):
                 return Written(_stop(recorder), key, hit=True)
-        output = template.render(context)
+        output = job.env.get_template(template_name).render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
         if not output.strip():
             log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
@@ -393,7 +418,7 @@ def write_page(job: Job, page: Page) -> Written:
             job.cache.put(key, data)
         # From the cache when it can (a link, no copy); another build may have swept it.
         if not (job.cache and key and job.cache.copy_to(key, dest)):
-            utils.write_file(data, str(dest))
+            write_new(dest, data)
         return Written(_stop(recorder), key, hit=False)
     except Exception as e:
         raise failure(f"Error building page '{page.file.src_uri}':", e) from None

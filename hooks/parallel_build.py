@@ -27,16 +27,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from iops.cache import Cache
+from iops.cache import Cache, build_cache, link_file
 from iops.fingerprint import Fingerprinter, environment_digest
 from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
-from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
-from page_steps import Job, Read, Written, apply, read_page, replay, write_page
+from page_steps import (
+    Job,
+    Read,
+    Written,
+    apply,
+    keep_reads,
+    load_reads,
+    read_page,
+    replay,
+    write_page,
+)
 
 log = logging.getLogger("mkdocs.parallel_build")
 
@@ -129,18 +139,21 @@ def _build(
     _job = job = Job(
         config, files, nav, pages, doc_files, cache, code_digest(config), page_seconds, live
     )
+    job.reads = load_reads(cache)
     try:
         reads = _run(_read_chunk, len(pages), jobs, "Reading pages", progress)
         for page, read in zip(pages, reads, strict=True):
-            apply(page, read, files)
+            apply(page, read, files, job.reads)
         for read in reads:
             replay(read.logs)
+        read_pack = keep_reads(cache, job.reads, reads) if cache is not None else ""
         clock.lap(f"{len(pages)} pages read on {jobs} processes")
         # As in MkDocs, from here on every page has its HTML, and its title.
         job.page_key = Fingerprinter().digest(job.code_key, _nav_outline(nav.items))
         job.env = config.plugins.on_env(env, config=config, files=files)
         # MkDocs writes these before the pages, so that a page wins a clash.
-        files.copy_static_files(inclusion=InclusionLevel.is_included)
+        static = build_cache(Path(config.config_file_path).parent, "static") if cache else None
+        static_keys = _copy_static_files(files, config, static)
         for template in config.theme.static_templates:
             _build_theme_template(template, job.env, files, config, nav)
         for template in config.extra_templates:
@@ -158,14 +171,39 @@ def _build(
     config.plugins.on_post_build(config=config)
     clock.lap("feeds and search (on_post_build)")
     if cache is not None:
-        used = [r.key for r in reads if r.key] + [w.key for w in written if w.key]
-        cache.sweep(used)
+        cache.sweep([read_pack, *(w.key for w in written if w.key)])
+    if static is not None:
+        static.sweep(static_keys)
     return BuildStats(
         pages=len(pages),
         read_from_cache=sum(read.hit for read in reads),
         rendered_from_cache=sum(done.hit for done in written),
         kept=[page.file.dest_uri for page, done in zip(pages, written, strict=True) if done.kept],
     )
+
+
+def _copy_static_files(files: Files, config: MkDocsConfig, cache: Cache | None) -> list[str]:
+    """`Files.copy_static_files`, with every file copied as it is (a theme's
+    scripts, styles and images, a chapter's pictures) a link to an entry of
+    `cache` under a digest of its bytes, made once: a rebuild copies none of
+    them again, and the site it updates has those very files already.
+    The keys used.
+
+    A file another step writes over (a theme template's output of the same
+    name) is copied, as MkDocs does: writing into a link would change the entry."""
+    written_later = {*config.theme.static_templates, *config.extra_templates}
+    keys = []
+    for file in files:
+        if file.is_documentation_page() or not InclusionLevel.is_included(file.inclusion):
+            continue
+        source = file.abs_src_path
+        if cache is None or source is None or file.dest_uri in written_later:
+            file.copy_file()  # held in memory (MkDocs writes it), or no cache
+        elif cache.folder.parent in Path(source).parents:  # an entry of another part of the cache
+            link_file(Path(source), Path(file.abs_dest_path))
+        else:
+            keys.append(cache.link_in(Path(source), Path(file.abs_dest_path)))
+    return keys
 
 
 class _Clock:

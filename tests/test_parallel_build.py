@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import page_steps
 import pytest
 from conftest import FixtureSite
 
@@ -117,7 +118,9 @@ def test_fast_cold_and_warm_builds_write_what_mkdocs_writes(site: FixtureSite) -
     cached = re.search(r"(\d+) of (\d+) read and (\d+) rendered from the cache", said)
     assert cached, said
     read, pages, rendered = map(int, cached.groups())
-    assert 0 < read < pages and 0 < rendered < pages
+    # Every page's first step is in one entry of the cache, but the edited one's.
+    assert read == pages - 1 and 0 < rendered < pages
+    assert len(list((site.root / ".cache/build/pages").glob(f"*/{page_steps.READ_PACK}"))) == 1
     assert _differences(site.root / "plain", site.root / "site") == []
     assert "One more line." in (site.root / "site/blog/2014/third/index.html").read_text("utf-8")
 
@@ -146,6 +149,65 @@ def test_a_rebuild_changes_only_what_changed_in_the_site(site: FixtureSite) -> N
     assert "One more line." in (built / "blog/2014/third/index.html").read_text("utf-8")
     _build(site, "--plain", "--site-dir", str(site.root / "plain"))
     assert _differences(site.root / "plain", built) == [], said
+
+
+def test_theme_files_are_links_to_the_cache_that_a_rebuild_keeps(
+    site: FixtureSite, tmp_path: Path
+) -> None:
+    """A theme's scripts and styles are not copied by every build: each is a
+    link to one entry of .cache/build/static, which the next build links
+    again, so the site keeps the very same file. An edited one is new."""
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    config = site.root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    _build(site)
+    built, static = site.root / "site", site.root / ".cache/build/static"
+    entries = {path.stat().st_ino for path in static.rglob("*") if path.is_file()}
+    ours, materials = built / "assets/iops.css", next(built.glob("assets/javascripts/bundle.*.js"))
+    before = [path.stat().st_ino for path in (ours, materials)]
+    assert set(before) <= entries
+    post = site.root / "content/blog/2014-03-01-third.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    _build(site)
+    assert [path.stat().st_ino for path in (ours, materials)] == before
+    (theme / "assets/iops.css").write_text("/* a change */\n", "utf-8")
+    _build(site)
+    assert ours.read_text("utf-8") == "/* a change */\n"
+    assert materials.stat().st_ino == before[1]
+    kept = {path.stat().st_ino for path in static.rglob("*") if path.is_file()}
+    assert before[0] not in kept, "the entry of the old file is swept"
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    assert _differences(site.root / "plain", built) == []
+
+
+def test_a_file_put_over_a_link_leaves_the_entry_as_it_was(tmp_path: Path) -> None:
+    """Site files are links to the cache's entries: one put where another
+    is (a page in the place of a theme's file) must replace it, not write
+    into it, or the entry would hold the wrong bytes for every later build."""
+    from iops.cache import Cache, link_file, write_new
+
+    cache = Cache(tmp_path / "cache")
+    page = tmp_path / "site/page.html"
+    key = cache.link_in(_written(tmp_path / "theme.css", b"theme"), page)
+    entry = cache.path(key)
+    assert entry.stat().st_ino == page.stat().st_ino
+    link_file(_written(tmp_path / "other.html", b"a page"), page)
+    assert (page.read_bytes(), entry.read_bytes()) == (b"a page", b"theme")
+    cache.link_in(tmp_path / "theme.css", page)
+    write_new(page, b"written")
+    assert (page.read_bytes(), entry.read_bytes()) == (b"written", b"theme")
+    cache.put("k" * 40, b"an entry")
+    cache.link_in(tmp_path / "theme.css", page)
+    assert cache.copy_to("k" * 40, page)
+    assert (page.read_bytes(), entry.read_bytes()) == (b"an entry", b"theme")
+    assert not list(page.parent.glob(".tmp-*"))
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) -> None:

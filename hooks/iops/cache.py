@@ -9,8 +9,10 @@ used; `Cache.sweep` then drops the rest, so the cache holds one site's worth.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -98,6 +100,21 @@ class Cache:
             return False
         return True
 
+    def link_in(self, source: Path, dest: Path) -> str:
+        """Put `dest` as a link to an entry holding `source`'s bytes, keyed by
+        their digest (made the first time); the key.
+
+        For the files a build copies as they are (a theme's scripts and
+        styles): the next build links the same entry, so the site it updates
+        has that very file already."""
+        data = source.read_bytes()
+        key = hashlib.blake2b(data, digest_size=20).hexdigest()
+        if not self.copy_to(key, dest):
+            self.put(key, data)
+            if not self.copy_to(key, dest):  # swept at once by another build
+                write_new(dest, data)
+        return key
+
     def scratch_for(self, key: str) -> Path:
         """A new empty folder beside where `key`'s entry goes, to make a tree
         in and then keep with `put_tree` (a rename): a sweep leaves it alone."""
@@ -166,10 +183,38 @@ def link_tree(
 
 
 def _link_or_copy(source: str, dest: str) -> None:
-    """A hard link (no bytes copied) where the file system allows, else a copy."""
+    """A hard link (no bytes copied) where the file system allows, else a copy.
+
+    A `dest` that exists is replaced, never written into: it may itself be
+    a link to an entry (a theme's file that a page of the same name takes
+    the place of), which writing would change for every build after."""
     try:
         os.link(source, dest)
+        return
     except FileNotFoundError:
         raise
-    except OSError:  # another file system, no hard links there, or `dest` exists
-        shutil.copy2(source, dest)
+    except OSError:  # `dest` exists, or another file system, or no hard links there
+        pass
+    temporary = Path(dest).with_name(f".tmp-{secrets.token_hex(8)}")
+    try:
+        temporary.hardlink_to(source)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copy2(source, temporary)
+    temporary.replace(dest)
+
+
+def link_file(source: Path, dest: Path) -> None:
+    """`dest` as a hard link to `source` (a copy where there can be none);
+    a file there is replaced, not written into."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _link_or_copy(str(source), str(dest))
+
+
+def write_new(dest: Path, data: bytes) -> None:
+    """Write `data` as a new file at `dest`: one there is replaced, not written
+    into (it may be a link to an entry of the cache)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    dest.write_bytes(data)

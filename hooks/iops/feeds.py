@@ -23,7 +23,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from . import views
-from .cache import Cache
+from .cache import Cache, write_new
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
 from .model import Item, Site, newest_first
 from .sanitize import clean_text
@@ -159,8 +159,7 @@ def write_feeds(
                 cache.put(key, formats[fmt])
                 if cache.copy_to(key, target):
                     continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(formats[fmt])
+            write_new(target, formats[fmt])
     if cache:
         cache.sweep(key for key in keys if key)
     return rendered
