@@ -461,6 +461,7 @@ SETTINGS = Settings(root=Path(), site_url="https://example.org/")
 @example("Line\r\nBEGIN:VEVENT\rX-INJECTED:1\n;a,b\\c")
 @example("bell\x07 null\x00 \ufffe\uffff")
 @example("C:\\New, \\N and \\\\N")  # icalendar reads a backslash and N as a line end
+@example("\ufeff")  # a byte-order mark: calendar readers drop it from the start of a value
 def test_any_title_reaches_feeds_and_calendars_as_text(title: str) -> None:
     item = _event(title)
     site = Site(settings=SETTINGS, now=NOW, items=(item,))

@@ -108,9 +108,14 @@ RESERVED_ID_PREFIX = "__"
 RESERVED_CLASS_PREFIX = "md-"
 """Material's interface classes: content may not take them."""
 
-_NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\x80-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_TEXT = re.compile(
+    "[^\t\n\r\x20-\x7e\x80-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 """Characters that XML 1.0 and iCalendar text refuse: C0 controls (but tab and
-line ends), DEL, lone surrogates, U+FFFE and U+FFFF."""
+line ends), DEL, lone surrogates, U+FFFE and U+FFFF. And U+FEFF, a byte-order
+mark pasted with a title: it shows as nothing, and calendar readers (icalendar
+among them) drop it from the start of a value, so that a title of only that
+would read back empty."""
 _TABLE_ALIGN = re.compile(r'<(th|td) style="text-align: (left|center|right);"')
 """A table cell's alignment exactly as Python-Markdown writes it (linear to match:
 an open-ended pattern would take quadratic time on a file of unclosed ``<td``)."""
