@@ -146,7 +146,6 @@ def _build(
             apply(page, read, files, job.reads)
         for read in reads:
             replay(read.logs)
-        read_pack = keep_reads(cache, job.reads, reads) if cache is not None else ""
         clock.lap(f"{len(pages)} pages read on {jobs} processes")
         # As in MkDocs, from here on every page has its HTML, and its title.
         job.page_key = Fingerprinter().digest(job.code_key, _nav_outline(nav.items))
@@ -170,7 +169,8 @@ def _build(
         page.validate_anchor_links(files=files, log_level=log_level)
     config.plugins.on_post_build(config=config)
     clock.lap("feeds and search (on_post_build)")
-    if cache is not None:
+    if cache is not None:  # kept once the build is done: Pagefind need not wait for it
+        read_pack = keep_reads(cache, job.reads, reads)
         cache.sweep([read_pack, *(w.key for w in written if w.key)])
     if static is not None:
         static.sweep(static_keys)

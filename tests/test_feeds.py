@@ -272,7 +272,17 @@ def test_control_characters_and_empty_titles_do_not_break_feeds(fixture_site: Fi
         assert [e.title for e in parsed.entries] == ["Bell and escape", "(untitled)"]
 
 
-def test_feeds_carry_the_newest_50_items(fixture_site: FixtureSite) -> None:
+@pytest.mark.parametrize("size", [None, 7, 60])
+def test_feeds_carry_the_newest_items_as_many_as_set(
+    fixture_site: FixtureSite, size: int | None
+) -> None:
+    """20 unless `feed_size` says otherwise."""
+    if size is not None:
+        config = fixture_site.root / "mkdocs.yml"
+        text = config.read_text("utf-8").replace(
+            "    page_size: 2\n", f"    page_size: 2\n    feed_size: {size}\n"
+        )
+        config.write_text(text, "utf-8")
     for day in range(1, 61):  # 60 posts, one a day from 2015-01-01
         when = (dt.date(2014, 12, 31) + dt.timedelta(days=day)).isoformat()
         fixture_site.write(
@@ -281,12 +291,15 @@ def test_feeds_carry_the_newest_50_items(fixture_site: FixtureSite) -> None:
         )
     plan = fixture_site.plan()
     assert plan.problems == ()
+    carried = 20 if size is None else size
+    assert plan.site.settings.feed_size == carried
     feed = {f.page_url: f for f in plan.feeds}["blog/"]
-    assert [item.title for item in feed.items] == [f"Post {n}" for n in range(60, 10, -1)]
+    assert [item.title for item in feed.items] == [f"Post {n}" for n in range(60, 60 - carried, -1)]
     for fmt in feeds.FORMATS:
         parsed = feedparser.parse(feeds.render_feed(feed, fmt, plan.site, {}))
-        assert len(parsed.entries) == feeds.FEED_SIZE == 50
-        assert parsed.entries[0].title == "Post 60" and parsed.entries[-1].title == "Post 11"
+        assert len(parsed.entries) == carried
+        assert parsed.entries[0].title == "Post 60"
+        assert parsed.entries[-1].title == f"Post {61 - carried}"
 
 
 def test_ids_do_not_depend_on_the_order_files_are_read_in(
@@ -309,7 +322,7 @@ def test_every_feed_of_the_demo_site_parses_without_errors() -> None:
         for fmt in feeds.FORMATS:
             parsed = feedparser.parse(feeds.render_feed(feed, fmt, plan.site, html))
             assert not parsed.bozo, (feed.path(fmt), parsed.get("bozo_exception"))
-            assert len(parsed.entries) == len(feed.items) <= feeds.FEED_SIZE
+            assert len(parsed.entries) == len(feed.items) <= plan.site.settings.feed_size
             ids = [e.id for e in parsed.entries]
             assert len(set(ids)) == len(ids)
             assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", i) for i in ids), ids

@@ -220,8 +220,8 @@ def test_blog_pagination(fixture_site: FixtureSite) -> None:
     assert [s for chunk in chunks for s in chunk] == newest_first
     for number, url in enumerate(urls_, start=1):
         pager = pages[url].view.pager
-        assert pager.number == number
-        assert pager.page_urls == tuple(urls_)
+        assert (pager.number, pager.count) == (number, len(urls_))
+        assert pager.previous_url == (urls_[number - 2] if number > 1 else None)
     assert pages["blog/"].view.pager.previous_url is None
     assert pages["blog/"].view.pager.next_url == "blog/page/2/"
     assert pages["blog/page/3/"].view.pager.next_url is None

@@ -11,23 +11,17 @@ from .model import Item, Site
 
 @dataclass(frozen=True)
 class Pager:
-    """Where one page of a listing stands among its pages."""
+    """Where one page of a listing stands among its pages: what the page shows.
+
+    Its neighbours' URLs, not every page's: a page's key in the build cache
+    digests its pager, and a listing of a thousand pages would otherwise
+    make that a million URLs (and change every page when one URL did)."""
 
     number: int
     """1-based."""
-    page_urls: tuple[str, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.page_urls)
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.page_urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.page_urls[self.number] if self.number < self.count else None
+    count: int
+    previous_url: str | None
+    next_url: str | None
 
 
 @dataclass(frozen=True)
@@ -70,4 +64,6 @@ def paginate(
     )
     for number, url in enumerate(page_urls, start=1):
         chunk = tuple(items[(number - 1) * size : number * size])
-        yield url, Listing(title, chunk, Pager(number, page_urls), **extra)
+        previous = page_urls[number - 2] if number > 1 else None
+        following = page_urls[number] if number < count else None
+        yield url, Listing(title, chunk, Pager(number, count, previous, following), **extra)

@@ -33,6 +33,8 @@ class Settings:
     """Items per page of a listing."""
     home_size: int = 5
     """Items per section of the home page."""
+    feed_size: int = 20
+    """Items per feed, the newest, with their full text (`feeds.plan_feeds`)."""
     search_part_size: int = 4500
     """Items per part of a language's search index (`search.index_parts`): the
     memory Pagefind needs, and the work one changed item costs, grow with it."""
@@ -101,7 +103,13 @@ def settings_from_config(
     return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
 
 
-_COUNTS = {"page_size": 1, "home_size": 1, "search_part_size": 1, "search_newest_size": 0}
+_COUNTS = {
+    "page_size": 1,
+    "home_size": 1,
+    "feed_size": 1,
+    "search_part_size": 1,
+    "search_newest_size": 0,
+}
 """The settings that are a whole number, and the least each may be."""
 _TEXTS = ("language", "timezone", "branch")
 
