@@ -189,10 +189,12 @@ def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Brow
         )
         titles = set(page.locator(".iops-search-results__title a").all_inner_texts())
         assert titles == {f"Post {n}" for n in range(8)}
-        # Every part's metadata was fetched, and Pagefind's WASM once.
+        # Every part's metadata was fetched, Pagefind's WASM once, and no web
+        # worker's script: the search runs in the page.
         fetched = [url for url in requested if "/pagefind/" in url]
         assert len([url for url in fetched if url.endswith(".pf_meta")]) == 4
         assert len([url for url in fetched if "wasm." in url]) == 1
+        assert not [url for url in fetched if "worker" in url], fetched
         page.goto(f"{origin}search/?q=fernlynx")
         page.wait_for_selector(".iops-search-results__title a", timeout=15000)
         assert page.locator(".iops-search-results__title a").all_inner_texts() == ["Post 5"]
