@@ -9,9 +9,9 @@ the parallel one (`parallel_build`), with the MkDocs hooks reusing the plan
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import parallel_build
 from iops.cache import build_cache, cache_switched
+from iops.held import make_held, remove_abandoned
 from iops.site_update import update_in_place
 from iops.workers import cores
 from mkdocs import exceptions
@@ -47,10 +48,20 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     Nothing in `target` changes until the build has succeeded. Then, when
     `target` is a site this build could keep pages of, only what changed is
     moved into it (`iops.site_update`); else the new folder takes its place
-    by two renames on one file system.
+    by two renames on one file system. Folders that stopped builds (killed,
+    or the machine stopped) left beside `target` are deleted first.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    prefix = f".{target.name}-new-"
+    remove_abandoned(target.parent, prefix)
+    staging, lock = make_held(target.parent, prefix)
+    try:
+        return _build_and_place(root, target, staging, how)
+    finally:
+        os.close(lock)  # only now: until it is in place, another build must not take it
+
+
+def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions) -> bool:
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         config.plugins.on_startup(command="build", dirty=False)

@@ -9,10 +9,13 @@ warning.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import page_steps
@@ -210,6 +213,44 @@ def _written(path: Path, data: bytes) -> Path:
     return path
 
 
+def test_what_stopped_builds_left_is_deleted_but_not_a_running_builds(
+    site: FixtureSite,
+) -> None:
+    """A build that is killed leaves its new site's folder beside site/,
+    Pagefind's pages in memory (/dev/shm) and half-written entries in the
+    cache: the next build deletes them, but not the folders of a build still
+    at work (it holds a lock on them), nor a half-written entry that is
+    recent (another build is writing it)."""
+    _build(site)
+    memory = next(iter(_search_scratch_folders()))
+    left_by_search = Path(tempfile.mkdtemp(prefix="iops-search-", dir=memory))
+    (left_by_search / "pages").mkdir()
+    post = site.root / "content/blog/2014-03-01-third.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more line.\n", "utf-8")  # a part to make
+    left = site.root / ".site-new-stopped"
+    (left / "blog").mkdir(parents=True)
+    (left / "blog/index.html").write_text("half", "utf-8")
+    running = site.root / ".site-new-running"
+    running.mkdir()
+    bucket = next(path for path in (site.root / ".cache/build/pages").iterdir() if path.is_dir())
+    old, recent = bucket / ".tmp-stopped", bucket / ".tmp-writing"
+    for entry in (old, recent):
+        entry.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    handle = os.open(running, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)  # as a build at work holds it
+    try:
+        _build(site)
+    finally:
+        os.close(handle)
+    assert not left.exists() and running.is_dir()
+    assert not left_by_search.exists()
+    assert not old.exists() and recent.exists()
+    _build(site)
+    assert not running.exists(), "no longer held: the build that made it stopped"
+
+
 def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) -> None:
     """The third post is in the site's, the blog's, its author's and its tag's
     feeds; every other feed is linked from the cache, in both formats."""
@@ -365,15 +406,20 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     assert result.returncode == 1
     assert "Error building page 'events/2027-05-15-assembly.md'" in result.stderr
     assert _tree(site.root / "site") == before
-    assert _search_scratch() == scratch, "Pagefind's scratch folder is left behind"
+    assert _search_scratch() <= scratch, "Pagefind's scratch folder is left behind"
     half_made = list((site.root / ".cache/build/search").glob("*/.tmp-*"))
     assert not half_made, "a part Pagefind was making is left in the cache"
 
 
+def _search_scratch_folders() -> list[Path]:
+    """Where search indexes (iops.search) have their scratch folders."""
+    folders = [Path("/dev/shm"), Path(tempfile.gettempdir())]  # noqa: S108
+    return [folder for folder in folders if folder.is_dir()]
+
+
 def _search_scratch() -> set[Path]:
-    """Scratch folders of search indexes (iops.search) that exist now."""
-    folders = {Path("/dev/shm"), Path(tempfile.gettempdir())}  # noqa: S108
-    return {path for folder in folders if folder.is_dir() for path in folder.glob("iops-search-*")}
+    """Scratch folders of search indexes that exist now."""
+    return {path for folder in _search_scratch_folders() for path in folder.glob("iops-search-*")}
 
 
 def test_another_plugin_is_refused_with_the_way_out(site: FixtureSite) -> None:

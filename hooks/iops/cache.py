@@ -15,6 +15,7 @@ import pickle
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,10 @@ from typing import Any
 
 CACHE_DIR = ".cache/build"
 """Under the project folder; CI keeps it between runs."""
+ABANDONED_AFTER = 3600.0
+"""Seconds after which a half-written entry is taken for one a stopped build
+left: no build takes an hour writing one (at 20,000 posts, a whole build
+takes minutes)."""
 CACHE_SWITCH = "IOPS_BUILD_CACHE"
 """Set to ``off`` (``build.py build --no-cache``) to render everything again."""
 
@@ -156,22 +161,28 @@ class Cache:
         return True
 
     def sweep(self, used: Iterable[str]) -> int:
-        """Delete every entry but the `used` ones; how many were deleted."""
+        """Delete every entry but the `used` ones; how many were deleted.
+
+        A ".tmp-" entry is being written by another build, unless it is older
+        than `ABANDONED_AFTER`: then the build that made it was stopped."""
         keep = set(used)
         dropped = 0
         if not self.folder.is_dir():
             return 0
+        abandoned = time.time() - ABANDONED_AFTER
         for bucket in self.folder.iterdir():
             if not bucket.is_dir():
                 continue
             for entry in bucket.iterdir():
-                # A ".tmp-" entry is another build's, still being written.
-                if entry.name not in keep and not entry.name.startswith(".tmp-"):
-                    if entry.is_dir():
-                        shutil.rmtree(entry, ignore_errors=True)
-                    else:
-                        entry.unlink(missing_ok=True)
-                    dropped += 1
+                if entry.name in keep:
+                    continue
+                if entry.name.startswith(".tmp-") and not _older(entry, abandoned):
+                    continue
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                dropped += 1
         return dropped
 
 
@@ -218,3 +229,10 @@ def write_new(dest: Path, data: bytes) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.unlink(missing_ok=True)
     dest.write_bytes(data)
+
+
+def _older(path: Path, moment: float) -> bool:
+    try:
+        return path.stat().st_mtime < moment
+    except OSError:  # gone meanwhile
+        return False

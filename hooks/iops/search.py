@@ -38,6 +38,7 @@ from pathlib import Path
 from . import urls
 from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
+from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
 from .model import DATED_KINDS, Item, Site
 from .workers import cores
@@ -45,6 +46,8 @@ from .workers import cores
 BUNDLE = "pagefind"
 """Pagefind's files, under the site folder."""
 SEARCH_TEMPLATE = "search.html"
+SCRATCH_PREFIX = "iops-search-"
+"""Pagefind's input pages are in a folder named so, in memory where it can."""
 
 
 class SearchIndexError(Exception):
@@ -195,6 +198,8 @@ class PendingIndex:
     def __init__(self, parts: list[_Part], cache: Cache | None) -> None:
         self.parts, self.cache = parts, cache
         self.scratch: Path | None = None
+        self.lock = -1
+        """Held while `scratch` is in use (`iops.held`)."""
         self.process: subprocess.Popen[bytes] | None = None
         """`pagefind_runner`, in a session of its own: stopped with its runs."""
 
@@ -203,9 +208,9 @@ class PendingIndex:
             return
         if self.scratch is None:
             records = [record for part in self.parts for record in part.records]
-            self.scratch = Path(
-                tempfile.mkdtemp(prefix="iops-search-", dir=_scratch_folder(records))
-            )
+            parent = _scratch_folder(records)
+            remove_abandoned(parent, SCRATCH_PREFIX)
+            self.scratch, self.lock = make_held(parent, SCRATCH_PREFIX)
         try:
             runs = []
             for part in parts:
@@ -295,6 +300,7 @@ class PendingIndex:
             self.process.wait()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+            os.close(self.lock)
         for part in self.parts:  # made in the cache's folder, not kept
             if part.bundle is not None:
                 shutil.rmtree(part.bundle, ignore_errors=True)
@@ -305,15 +311,15 @@ class PendingIndex:
 _ONLY_THE_INDEX = shutil.ignore_patterns("*.js", "*.css", "wasm.*")
 
 
-def _scratch_folder(records: list[_Record]) -> str | None:
+def _scratch_folder(records: list[_Record]) -> Path:
     """Memory (/dev/shm) where it has room: Pagefind writes a file per item,
     which takes a third less time there than on a disk. (A container's
     /dev/shm may hold only 64 MB: then the system's temporary folder.)"""
     shm = Path("/dev/shm")  # noqa: S108 (a private folder is made inside it)
     needed = 4 * sum(len(r.html) + len(r.title) + 200 for r in records)  # pages and bundle
     if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > needed:
-        return str(shm)
-    return None
+        return shm
+    return Path(tempfile.gettempdir())
 
 
 @dataclass(frozen=True)
