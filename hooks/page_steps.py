@@ -11,11 +11,13 @@ plugin events in the same order, in a worker process (`parallel_build`):
   the build's digest of code, theme, configuration and installed packages
   (and for the template, the navigation). On a hit the step's plugin events
   are not run again, so the hooks may keep no state from `on_page_content`
-  or `on_post_page`.
+  or `on_post_page`. The first step's results are all in one entry (a
+  `ReadPack`), the second's are the pages' files, linked into the site.
 - One `markdown.Markdown` per worker serves every page (reset in between):
   building one takes longer than converting a typical post.
 - What the parent needs back (each page's HTML, table of contents and
-  anchors, and the log records) is sent back, to be replayed in page order.
+  anchors, and the log records) is sent back, to be replayed in page order;
+  of a page read from the pack, the parent has all that already.
 """
 
 from __future__ import annotations

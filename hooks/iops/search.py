@@ -301,6 +301,7 @@ class PendingIndex:
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             os.close(self.lock)
+            self.lock = -1
         for part in self.parts:  # made in the cache's folder, not kept
             if part.bundle is not None:
                 shutil.rmtree(part.bundle, ignore_errors=True)
