@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 import textwrap
@@ -113,3 +114,13 @@ def fixture_site(empty_site: FixtureSite) -> FixtureSite:
     for rel, text in BASE_FILES.items():
         empty_site.write(rel, text)
     return empty_site
+
+
+def tree_digests(folder: Path) -> dict[str, str]:
+    """Each file under `folder` (its path relative to it, with "/") and the
+    sha256 of its bytes: two folders hold the same files if these are equal."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

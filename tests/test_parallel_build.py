@@ -10,7 +10,6 @@ warning.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import page_steps
 import pytest
-from conftest import FixtureSite
+from conftest import FixtureSite, tree_digests
 
 POSTS = {
     "content/blog/2014-02-01-second.md": """\
@@ -80,16 +79,8 @@ POSTS = {
 }
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def _differences(one: Path, other: Path) -> list[str]:
-    a, b = _tree(one), _tree(other)
+    a, b = tree_digests(one), tree_digests(other)
     return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
 
 
@@ -324,7 +315,7 @@ def test_one_process_and_no_cache_write_the_same(site: FixtureSite) -> None:
     _build(site, "--jobs", "1", "--site-dir", str(site.root / "one"))
     _build(site, "--no-cache", "--site-dir", str(site.root / "uncached"))
     assert _differences(site.root / "one", site.root / "uncached") == []
-    assert not (site.root / ".cache/build/pages").exists() or _tree(site.root / ".cache")
+    assert not (site.root / ".cache/build/pages").exists() or tree_digests(site.root / ".cache")
 
 
 @pytest.mark.parametrize("option", ["--no-cache", "--plain"])
@@ -387,7 +378,7 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     site: FixtureSite, tmp_path: Path
 ) -> None:
     _build(site)
-    before = _tree(site.root / "site")
+    before = tree_digests(site.root / "site")
     theme = tmp_path / "theme"
     shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
     (theme / "event.html").write_text(
@@ -405,7 +396,7 @@ def test_a_template_error_names_the_page_and_keeps_the_site(
     result = site.run("build")
     assert result.returncode == 1
     assert "Error building page 'events/2027-05-15-assembly.md'" in result.stderr
-    assert _tree(site.root / "site") == before
+    assert tree_digests(site.root / "site") == before
     assert _search_scratch() <= scratch, "Pagefind's scratch folder is left behind"
     half_made = list((site.root / ".cache/build/search").glob("*/.tmp-*"))
     assert not half_made, "a part Pagefind was making is left in the cache"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, local_context, same_origin, serve_folder
-from conftest import FixtureSite
+from conftest import FixtureSite, tree_digests
 from playwright.sync_api import Browser
 
 POSTS = {
@@ -202,24 +202,14 @@ def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Brow
 
 def test_an_edit_makes_one_part_of_the_index_again(in_parts: FixtureSite) -> None:
     built = in_parts.root / "site"
-    before = {part.name: _tree_digest(part) for part in _parts(built)}
+    before = {part.name: tree_digests(part) for part in _parts(built)}
     post = in_parts.root / "content/blog/2015-06-15-post-5.md"
     post.write_text(post.read_text("utf-8").replace("alone says", "alone writes"), "utf-8")
     result = in_parts.run("-v", "build")
     assert result.returncode == 0, result.stderr
     assert "search index: 1 of 4 parts made" in result.stderr
-    after = {part.name: _tree_digest(part) for part in _parts(built)}
+    after = {part.name: tree_digests(part) for part in _parts(built)}
     assert len([name for name in before if before[name] != after[name]]) == 1
-
-
-def _tree_digest(folder: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def test_the_runner_reports_a_part_pagefind_could_not_index(tmp_path: Path) -> None:

@@ -73,18 +73,20 @@ class Item:
 _UNDATED = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def _age_key(item: Item) -> tuple[float, str]:
-    # The source path breaks ties, so the order never depends on reading order.
-    # A timestamp, not the datetime: listings sort thousands of times a build,
-    # and comparing aware datetimes is several times slower than floats.
+def by_age(item: Item) -> tuple[float, str]:
+    """The key that sorts items oldest first (`newest_first` reverses it).
+
+    The source path breaks ties, so the order never depends on reading order.
+    A timestamp, not the datetime: listings sort thousands of times a build,
+    and comparing aware datetimes is several times slower than floats."""
     return item.age
 
 
 def newest_first(items: Iterable[Item], limit: int | None = None) -> list[Item]:
     """Newest first; with `limit`, only that many (without sorting them all)."""
     if limit is not None:
-        return heapq.nlargest(limit, items, key=_age_key)
-    return sorted(items, key=_age_key, reverse=True)
+        return heapq.nlargest(limit, items, key=by_age)
+    return sorted(items, key=by_age, reverse=True)
 
 
 @dataclass(frozen=True)

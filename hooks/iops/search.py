@@ -40,7 +40,7 @@ from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
-from .model import DATED_KINDS, Item, Site
+from .model import DATED_KINDS, Item, Site, by_age
 from .workers import cores
 
 BUNDLE = "pagefind"
@@ -123,7 +123,7 @@ def index_parts(site: Site) -> dict[str, list[list[Item]]]:
             continue
         newest: list[Item] = []
         if len(items) > size and newest_size > 1:
-            dated = sorted((i for i in items if i.kind in DATED_KINDS), key=lambda i: i.age)
+            dated = sorted((i for i in items if i.kind in DATED_KINDS), key=by_age)
             settled = len(dated) - len(dated) % newest_size
             if settled:
                 newest = dated[settled:]
