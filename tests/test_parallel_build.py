@@ -145,17 +145,23 @@ def test_a_rebuild_changes_only_what_changed_in_the_site(site: FixtureSite) -> N
     assert _differences(site.root / "plain", built) == [], said
 
 
+def _own_theme(site: FixtureSite, tmp_path: Path) -> Path:
+    """A copy of the project's theme folder that `site` builds with, to edit."""
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    config = site.root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    return theme
+
+
 def test_theme_files_are_links_to_the_cache_that_a_rebuild_keeps(
     site: FixtureSite, tmp_path: Path
 ) -> None:
     """A theme's scripts and styles are not copied by every build: each is a
     link to one entry of .cache/build/static, which the next build links
     again, so the site keeps the very same file. An edited one is new."""
-    theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
-    config = site.root / "mkdocs.yml"
-    text = config.read_text("utf-8")
-    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    theme = _own_theme(site, tmp_path)
     _build(site)
     built, static = site.root / "site", site.root / ".cache/build/static"
     entries = {path.stat().st_ino for path in static.rglob("*") if path.is_file()}
@@ -337,11 +343,7 @@ def test_a_cached_page_shows_what_changed_on_another_page(site: FixtureSite) -> 
 
 
 def test_a_template_change_renews_every_page(site: FixtureSite, tmp_path: Path) -> None:
-    theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
-    config = site.root / "mkdocs.yml"
-    text = config.read_text("utf-8")
-    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {theme}", text), "utf-8")
+    theme = _own_theme(site, tmp_path)
     _build(site)
     main = theme / "main.html"
     text = main.read_text("utf-8").replace("{{ super() }}", "{{ super() }}<!-- a change -->", 1)
