@@ -197,9 +197,11 @@ def load_reads(cache: Cache | None) -> ReadPack:
 
 def keep_reads(cache: Cache, before: ReadPack, reads: Sequence[Read]) -> str:
     """Put the pack of this build's `reads` in the cache (unless it is the one
-    it had); its key, to keep when the cache is swept."""
+    it had: no page was read anew, and none left); its key, to keep when the
+    cache is swept. A page read anew under a key it had (its links' answers
+    changed) replaces that entry."""
     pack = {read.key: read.made or before[read.key] for read in reads if read.key}
-    if pack.keys() != before.keys():
+    if pack.keys() != before.keys() or any(read.made for read in reads):
         cache.put_object(READ_PACK, pack)
     return READ_PACK
 

@@ -205,6 +205,26 @@ def test_a_file_put_over_a_link_leaves_the_entry_as_it_was(tmp_path: Path) -> No
     assert not list(page.parent.glob(".tmp-*"))
 
 
+def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> None:
+    """A page whose link lookups no longer hold is read again under the same
+    key: the pack must keep the new reading, or every later build reads it again."""
+    from iops.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+
+    def reading(content: str) -> page_steps._CachedRead:
+        return page_steps._CachedRead({}, content, [], None, set(), {}, [])
+
+    def read(made: page_steps._CachedRead | None) -> page_steps.Read:
+        return page_steps.Read(None, None, {}, None, None, None, [], "k", made is None, made)
+
+    before = {"k": reading("old")}
+    page_steps.keep_reads(cache, before, [read(None)])
+    assert page_steps.load_reads(cache) == {}, "a pack that is the one it had is not written"
+    page_steps.keep_reads(cache, before, [read(reading("new"))])
+    assert page_steps.load_reads(cache)["k"].content == "new"
+
+
 def _written(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
