@@ -20,6 +20,7 @@ from pathlib import Path
 import page_steps
 import pytest
 from conftest import FixtureSite, tree_digests
+from iops.site_update import update_in_place
 
 POSTS = {
     "content/blog/2014-02-01-second.md": """\
@@ -143,6 +144,30 @@ def test_a_rebuild_changes_only_what_changed_in_the_site(site: FixtureSite) -> N
     assert "One more line." in (built / "blog/2014/third/index.html").read_text("utf-8")
     _build(site, "--plain", "--site-dir", str(site.root / "plain"))
     assert _differences(site.root / "plain", built) == [], said
+
+
+def test_a_file_made_again_with_the_same_bytes_is_not_moved_in(tmp_path: Path) -> None:
+    """The in-place update leaves a file made again as it was (a part of the
+    search index made again is thousands of such files), and still moves in
+    every file whose bytes changed, even to ones of the same size."""
+    live, new = tmp_path / "site", tmp_path / "new"
+    for folder in (live, new):
+        (folder / "part").mkdir(parents=True)
+    (live / "part/same.bin").write_bytes(b"the same bytes")
+    (new / "part/same.bin").write_bytes(b"the same bytes")
+    (live / "part/changed.bin").write_bytes(b"old bytes")
+    (new / "part/changed.bin").write_bytes(b"new bytes")  # the same size
+    (new / "part/added.bin").write_bytes(b"added")
+    (live / "part/gone.bin").write_bytes(b"gone")
+    (live / "kept.html").write_text("kept", "utf-8")
+    before = (live / "part/same.bin").stat().st_ino
+
+    assert update_in_place(live, new, ["kept.html"]) == 2
+    assert (live / "part/same.bin").stat().st_ino == before
+    assert (live / "part/changed.bin").read_bytes() == b"new bytes"
+    assert (live / "part/added.bin").read_bytes() == b"added"
+    assert not (live / "part/gone.bin").exists()
+    assert (live / "kept.html").read_text("utf-8") == "kept"
 
 
 def _own_theme(site: FixtureSite, tmp_path: Path) -> Path:
