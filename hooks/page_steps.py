@@ -33,7 +33,7 @@ from typing import Any
 
 import markdown
 from iops.cache import Cache, write_new
-from iops.fingerprint import Fingerprinter, Unfingerprintable
+from iops.fingerprint import Fingerprinter, Unfingerprintable, of_build
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
@@ -81,8 +81,10 @@ class Job:
     """The template environment: made once every page is read, as in MkDocs."""
     page_key: str = ""
     """`code_key` and the navigation, once every page is read (and so titled)."""
-    fingerprints: Fingerprinter = field(default_factory=Fingerprinter)
-    """One per build (and worker): an item listed on many pages is walked once."""
+    fingerprints: Fingerprinter = field(default_factory=of_build)
+    """The build's (and in each worker, its copy): an item listed on many
+    pages is walked once, and the items walked before the workers forked
+    not at all."""
     reads: ReadPack = field(default_factory=dict)
     """The first step of each page of the last build, by key (`load_reads`)."""
 

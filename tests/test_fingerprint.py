@@ -13,7 +13,8 @@ import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
-from iops.fingerprint import Fingerprinter, Unfingerprintable
+from conftest import FixtureSite
+from iops.fingerprint import Fingerprinter, Unfingerprintable, of_build
 from markupsafe import Markup
 
 HOOKS = Path(__file__).resolve().parent.parent / "hooks"
@@ -108,3 +109,16 @@ def test_digests_are_the_same_in_another_process_with_other_hash_seeds() -> None
         )
         said.add(done.stdout.strip())
     assert len(said) == 1
+
+
+def test_each_plan_starts_the_memo_of_its_build_afresh(fixture_site: FixtureSite) -> None:
+    """The build's memo (`of_build`) keeps what it digested alive: a plan
+    (a build, or a rebuild under `serve`) starts a new one, and a digest from
+    the memo is the digest a fresh Fingerprinter makes."""
+    first = fixture_site.plan()
+    memo = of_build()
+    warm = memo.digest(first.site.items)
+    assert memo.digest(first.site.items) == warm == Fingerprinter().digest(first.site.items)
+    second = fixture_site.plan()
+    assert of_build() is not memo
+    assert of_build().digest(second.site.items) == warm

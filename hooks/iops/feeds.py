@@ -24,7 +24,7 @@ from feedgen.feed import FeedGenerator
 
 from . import views
 from .cache import Cache, write_new
-from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
+from .fingerprint import Unfingerprintable, environment_digest, of_build
 from .model import Item, Site, newest_first
 from .sanitize import clean_text
 from .urls import stable_id
@@ -173,7 +173,7 @@ def _feed_keys(
     site: Site, feeds: Sequence[Feed], html_by_source: Mapping[str, str]
 ) -> list[str | None]:
     """A key for each feed in each format, in the order of `wanted` in `write_feeds`."""
-    fingerprints = Fingerprinter()
+    fingerprints = of_build()  # the items walked once a build
     try:  # what every feed shows: the code, the settings and the members' names
         shared = fingerprints.digest(
             environment_digest(Path(__file__).parent), site.settings, site.members

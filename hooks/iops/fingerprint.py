@@ -66,6 +66,26 @@ class Fingerprinter:
         return result
 
 
+_of_build = Fingerprinter()
+
+
+def of_build() -> Fingerprinter:
+    """The Fingerprinter of the build under way, shared by everything it
+    digests (calendars, pages, feeds): each item is walked once, by whichever
+    digests it first, and forked workers start with what it holds then.
+    Walking the items of a 10,000-post site takes most of a second, and each
+    of those (and each page worker) walked them all again."""
+    return _of_build
+
+
+def new_build() -> Fingerprinter:
+    """A fresh `of_build` for the next build (`plan_site` makes one a plan):
+    the memo holds every value it digested alive, so it is dropped with them."""
+    global _of_build
+    _of_build = Fingerprinter()
+    return _of_build
+
+
 def _str(fingerprints: Fingerprinter, value: str) -> bytes:
     data = value.encode("utf-8", "surrogatepass")
     return b"s%d:" % len(data) + data

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from . import checks, events, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
+from .fingerprint import new_build
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -83,6 +84,7 @@ def plan_site(
         site = _prepared.site
         if (site.settings, site.now, site.preview) == (settings, now, preview):
             return _prepared
+    new_build()  # the digests of the last plan's items are of no use to this one
     loaded = load_site(settings, now, preview=preview, bodies=bodies)
     site = loaded.site
     pages = tuple(views.generated_pages(site))

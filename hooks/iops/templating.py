@@ -38,7 +38,7 @@ from markupsafe import escape
 
 from . import dates, feeds, repository, sanitize, search, urls, views
 from .cache import build_cache
-from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest
+from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
@@ -126,10 +126,16 @@ def output_files(plan: Plan) -> list[tuple[str, bytes | Path]]:
     calendars and poll results are) is kept in the cache under a digest of
     that data and of our code, and is not made again while they are unchanged:
     a site's calendars take seconds to render, so they are made (and their
-    digests taken) on every core."""
+    digests taken) on every core.
+
+    Every item is digested here first, in this process (`of_build`): these
+    workers, and later the pages' and the feeds' digests, find each item's
+    in the memo instead of walking it again."""
     cache = build_cache(plan.site.settings.root, "outputs")
     code = environment_digest(Path(__file__).parent)
-    fingerprints = Fingerprinter()
+    fingerprints = of_build()
+    if cache is not None:
+        fingerprints.digest(plan.site.items)
 
     def made(chunk: list[int]) -> list[bytes | str]:
         """Each output's bytes, or the key of its entry in the cache."""
