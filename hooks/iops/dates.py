@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 import babel
 import babel.dates
@@ -18,7 +18,13 @@ def format_day(when: dt.date | dt.datetime | None, lang: str) -> str:
     """'1 October 2014' in English, '1. Oktober 2014' in German."""
     if when is None:
         return ""
-    day = when.date() if isinstance(when, dt.datetime) else when
+    return _long_day(when.date() if isinstance(when, dt.datetime) else when, lang)
+
+
+@lru_cache(maxsize=1 << 14)
+def _long_day(day: dt.date, lang: str) -> str:
+    """Remembered: an item's date is on every listing page it is on, and
+    babel takes longer to format it than the template takes to print it."""
     return babel.dates.format_date(day, "long", locale=_locale(lang))
 
 
