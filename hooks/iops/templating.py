@@ -125,44 +125,49 @@ def output_files(plan: Plan) -> list[tuple[str, bytes | Path]]:
     An output made by a pure function of data (a `functools.partial`, as the
     calendars and poll results are) is kept in the cache under a digest of
     that data and of our code, and is not made again while they are unchanged:
-    a site's calendars take seconds to render, so they are made (and their
-    digests taken) on every core.
+    a site's calendars take seconds to render, so the ones not in the cache
+    are made on every core.
 
-    Every item is digested here first, in this process (`of_build`): these
-    workers, and later the pages' and the feeds' digests, find each item's
-    in the memo instead of walking it again."""
+    Every item is digested here first, in this process (`of_build`): the
+    outputs' digests then take a few milliseconds, and later the pages' and
+    the feeds' find each item's in the memo instead of walking it again."""
     cache = build_cache(plan.site.settings.root, "outputs")
-    code = environment_digest(Path(__file__).parent)
-    fingerprints = of_build()
+    keys: list[str | None] = [None] * len(plan.outputs)
     if cache is not None:
+        code = environment_digest(Path(__file__).parent)
+        fingerprints = of_build()
         fingerprints.digest(plan.site.items)
+        keys = [_output_key(fingerprints, code, output) for output in plan.outputs]
+    missing = [
+        index
+        for index, key in enumerate(keys)
+        if cache is None or key is None or not cache.path(key).is_file()
+    ]
 
-    def made(chunk: list[int]) -> list[bytes | str]:
-        """Each output's bytes, or the key of its entry in the cache."""
-        results: list[bytes | str] = []
+    def made(chunk: list[int]) -> list[bytes | None]:
+        """Each output's bytes, or None once put in the cache."""
+        results: list[bytes | None] = []
         for index in chunk:
-            output = plan.outputs[index]
-            key = _output_key(fingerprints, code, output) if cache else None
+            key, content = keys[index], plan.outputs[index].content
             if cache is None or key is None:
-                results.append(output.content)
-                continue
-            if not cache.path(key).is_file():
-                cache.put(key, output.content)
-            results.append(key)
+                results.append(content)
+            else:
+                cache.put(key, content)
+                results.append(None)
         return results
 
+    made_now = map_in_order(made, missing, at_least=OUTPUTS_PER_PROCESS)
+    contents = dict(zip(missing, made_now, strict=True))
     files: list[tuple[str, bytes | Path]] = []
-    used = []
-    results = map_in_order(made, range(len(plan.outputs)), at_least=OUTPUTS_PER_PROCESS)
-    for output, result in zip(plan.outputs, results, strict=True):
-        if isinstance(result, bytes):
-            files.append((output.path, result))
+    for index, (output, key) in enumerate(zip(plan.outputs, keys, strict=True)):
+        content = contents.get(index)
+        if content is not None:
+            files.append((output.path, content))
         else:
-            assert cache is not None  # a key only comes with a cache
-            files.append((output.path, cache.path(result)))
-            used.append(result)
+            assert cache is not None and key is not None  # only a kept output has none
+            files.append((output.path, cache.path(key)))
     if cache is not None:
-        cache.sweep(used)
+        cache.sweep(key for key in keys if key)
     return files
 
 
