@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FixtureSite
+from conftest import NOW, FixtureSite
+from iops import parsing
 from iops.cache import CACHE_DIR, CACHE_SWITCH
-from iops.plan import Plan
+from iops.plan import Plan, plan_site
+from iops.settings import load_settings
 
 
 def _summary(plan: Plan) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
@@ -98,3 +100,61 @@ def test_without_the_cache_nothing_is_kept(
     monkeypatch.setenv(CACHE_SWITCH, "off")
     fixture_site.plan()
     assert not (fixture_site.root / ".cache").exists()
+
+
+def _check_plan(site: FixtureSite) -> Plan:
+    """The plan `check` makes: without the Markdown bodies."""
+    return plan_site(load_settings(site.root), NOW, bodies=False)
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parsing reads from now on, by path relative to the site."""
+    read: list[str] = []
+    real = parsing.read_raw
+
+    def counted(path: Path, rel: str) -> Any:
+        read.append(rel)
+        return real(path, rel)
+
+    monkeypatch.setattr(parsing, "read_raw", counted)
+    return read
+
+
+def test_check_does_not_read_a_file_that_is_as_it_was(
+    site_with_problems: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose size, times and inode are as when it was parsed is not
+    read by `check`; one written since is, even at the same size and with
+    its modification time put back (its ctime tells)."""
+    site = site_with_problems
+    monkeypatch.setattr(parsing, "SETTLED_NS", 0)  # the files were written just now
+    first = _summary(_check_plan(site))
+    read = _counting_reads(monkeypatch)
+    assert _summary(_check_plan(site)) == first
+    assert read == []
+
+    post = site.root / "content/blog/2014-01-15-first.md"
+    stat = post.stat()
+    post.write_text(post.read_text("utf-8").replace("First post", "Final post"), "utf-8")
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert post.stat().st_size == stat.st_size
+    titles = {item.source: item.title for item in _check_plan(site).site.items}
+    assert titles["content/blog/2014-01-15-first.md"] == "Final post"
+    assert read == ["content/blog/2014-01-15-first.md"]
+
+
+def test_a_file_changed_a_moment_ago_is_read_again(
+    site_with_problems: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within `SETTLED_NS` of a file's last change, a write in the same tick
+    of the file system's clock could leave its signature as it was: such a
+    file is read every time until it has settled."""
+    _check_plan(site_with_problems)
+    read = _counting_reads(monkeypatch)
+    _check_plan(site_with_problems)
+    files = sorted(
+        p.relative_to(site_with_problems.root).as_posix()
+        for p in site_with_problems.root.rglob("*.md")
+        if ".cache" not in p.parts
+    )
+    assert sorted(read) == files
