@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 import parallel_build
 from iops.cache import build_cache, cache_switched
-from iops.held import make_held, remove_abandoned
+from iops.held import delete_in_background, make_held, remove_abandoned
 from iops.site_update import update_in_place
 from iops.workers import cores
 from mkdocs import exceptions
@@ -48,12 +48,15 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     Nothing in `target` changes until the build has succeeded. Then, when
     `target` is a site this build could keep pages of, only what changed is
     moved into it (`iops.site_update`); else the new folder takes its place
-    by two renames on one file system. Folders that stopped builds (killed,
-    or the machine stopped) left beside `target` are deleted first.
+    by two renames on one file system, and the old site is deleted in the
+    background. Folders that stopped builds (killed, or the machine
+    stopped) left beside `target`, and old sites whose deletion was
+    stopped, are deleted first.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{target.name}-new-"
     remove_abandoned(target.parent, prefix)
+    remove_abandoned(target.parent, _old_prefix(target))
     staging, lock = make_held(target.parent, prefix)
     try:
         return _build_and_place(root, target, staging, how)
@@ -85,13 +88,15 @@ def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions)
             shutil.rmtree(staging, ignore_errors=True)
         log.info(f"site updated in place, {moved} files new: {time.monotonic() - started:.1f} s")
         return True
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
-        target.rename(old)
+        delete_in_background(target, _old_prefix(target))
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+def _old_prefix(target: Path) -> str:
+    """The name of the folders that sites replaced whole are deleted in."""
+    return f".{target.name}-old-"
 
 
 def _run_mkdocs(

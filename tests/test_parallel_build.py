@@ -293,6 +293,34 @@ def test_what_stopped_builds_left_is_deleted_but_not_a_running_builds(
     assert not running.exists(), "no longer held: the build that made it stopped"
 
 
+def test_a_site_replaced_whole_is_deleted_in_the_background(site: FixtureSite) -> None:
+    """A build that keeps no page of the last site (without the cache, as
+    after a change of code) puts its own in its place by renames, and the
+    old one is deleted by a process of its own. An old site whose deletion
+    was stopped is deleted by the next build, unless a deletion holds it."""
+    _build(site)
+    before = (site.root / "site/index.html").stat().st_ino
+    stopped = site.root / ".site-old-stopped"
+    (stopped / "site/blog").mkdir(parents=True)
+    (stopped / "site/blog/index.html").write_text("old", "utf-8")
+    held = site.root / ".site-old-held"
+    held.mkdir()
+    handle = os.open(held, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)  # as a deletion at work holds it
+    try:
+        _build(site, "--no-cache")
+    finally:
+        os.close(handle)
+    assert (site.root / "site/index.html").stat().st_ino != before, "the site was not replaced"
+    assert not stopped.exists() and held.is_dir()
+    deadline = time.monotonic() + 60
+    while set(site.root.glob(".site-old-*")) != {held} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(site.root.glob(".site-old-*")) == {held}, "the old site was not deleted"
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    assert _differences(site.root / "plain", site.root / "site") == []
+
+
 def test_only_the_feeds_of_an_edited_post_are_rendered_again(site: FixtureSite) -> None:
     """The third post is in the site's, the blog's, its author's and its tag's
     feeds; every other feed is linked from the cache, in both formats."""
