@@ -15,6 +15,7 @@ a fifth of its time.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,12 +66,15 @@ same size) would keep its signature, as in git's "racily clean" files. A
 change made after the signature was taken gives the file a newer ctime."""
 
 
-def _signature(path: Path) -> _Signature | None:
+def _signature(path: str) -> _Signature | None:
     """The file's size, modification and change times, inode and device: any
     write changes its ctime, which no tool can set back. None when the file
-    changed too recently to tell (`SETTLED_NS`) or cannot be read."""
+    changed too recently to tell (`SETTLED_NS`) or cannot be read.
+
+    A string, not a Path: `check` asks for every file of the site, and
+    making a Path of each took longer than the stat."""
     try:
-        st = path.stat()
+        st = os.stat(path)  # noqa: PTH116 (see above)
     except OSError:
         return None
     if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < SETTLED_NS:
@@ -83,7 +87,8 @@ def _parse_plain(
 ) -> tuple[_Plain, _Known | None]:
     """The file parsed, and what to keep of it for next time (None: nothing,
     when it could not be read)."""
-    signature = _signature(root / rel)  # before reading: a change after it shows
+    # Taken before reading: a change after it shows in the next signature.
+    signature = _signature(os.path.join(root, rel))  # noqa: PTH118 (see _signature)
     raw = read_raw(root / rel, rel)
     if isinstance(raw, Problem):
         return (None, {}, "", (raw,)), None
@@ -147,7 +152,9 @@ def parse_files(
 
 def _as_it_was(root: Path, rel: str, known: Mapping[str, _Known]) -> bool:
     seen = known.get(rel)
-    return seen is not None and seen[3] is not None and _signature(root / rel) == seen[3]
+    if seen is None or seen[3] is None:
+        return False
+    return _signature(os.path.join(root, rel)) == seen[3]  # noqa: PTH118 (see _signature)
 
 
 def _from_known(seen: _Known) -> tuple[_Plain, _Known]:
