@@ -112,6 +112,16 @@ def on_page_context(
     return context
 
 
+def on_template_context(
+    context: dict[str, Any], template_name: str, config: MkDocsConfig
+) -> dict[str, Any]:
+    # The theme's templates that are not pages: 404.html, and the sitemaps.
+    if template_name == "404.html":
+        assert _state.plan is not None  # set by on_config
+        context.update(templating.error_page_context(_state.plan))
+    return context
+
+
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)

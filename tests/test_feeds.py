@@ -194,6 +194,15 @@ def test_every_page_links_the_site_feed(built: Path) -> None:
         assert f'title="Test site: Everything (Atom)" href="{href}"' in html, path
 
 
+def test_the_error_page_links_the_site_feed_from_the_root(built: Path) -> None:
+    """404.html is served at any missing URL, however deep: its feed links,
+    like the rest of its links, start at the site's root."""
+    html = (built / "404.html").read_text("utf-8")
+    assert 'title="Test site: Everything (Atom)" href="/atom.xml"' in html
+    assert 'title="Test site: Everything (RSS)" href="/rss.xml"' in html
+    assert 'action="/search/"' in html
+
+
 def test_feeds_page_and_opml_list_every_calendar(built: Path) -> None:
     opml = ET.parse(built / "feeds.opml").getroot()
     listed = {o.get("url") for o in opml.iter("outline") if o.get("type") == "link"}

@@ -80,6 +80,17 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     return context
 
 
+def error_page_context(plan: Plan) -> dict[str, Any]:
+    """What the theme's error page (404.html) gets: the site-wide feeds, as
+    every page links them, and the search box of the site's language. It is
+    served at any missing URL, so MkDocs prints its links from the site's root."""
+    site = plan.site
+    return {
+        "page_feeds": plan.feeds_of(""),
+        "search_url": search.search_box_url(site, site.settings.language),
+    }
+
+
 def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """A page's meta for MkDocs, its title escaped as HTML (see the docstring)."""
     title = meta.get("title")
