@@ -99,19 +99,17 @@ _Lookups = dict[str, tuple[str, str, str, bool] | None]
 class Read:
     """What the first step made of one page, sent back to the parent."""
 
-    content: str | None
-    toc: Any
     meta: dict[str, Any]
-    title_from_render: str | None
-    present_anchor_ids: set[str] | None
-    links_to_anchors: _Links | None
     logs: list[logging.LogRecord]
     key: str | None
-    hit: bool
-    """Taken from `Job.reads`: the parent has the page's HTML already, so
-    it is not sent back (`apply` takes it from there)."""
-    made: _CachedRead | None = None
-    """A new entry for the next build's `Job.reads`."""
+    made: _CachedRead | None
+    """The page read anew: its HTML and the rest, also the next build's
+    entry in `Job.reads`. None when taken from `Job.reads`: the parent has
+    it already, so it is not sent back (`apply` takes it from there)."""
+
+    @property
+    def hit(self) -> bool:
+        return self.made is None
 
 
 @dataclass
@@ -203,7 +201,7 @@ def keep_reads(cache: Cache, before: ReadPack, reads: Sequence[Read]) -> str:
     cache is swept. A page read anew under a key it had (its links' answers
     changed) replaces that entry."""
     pack = {read.key: read.made or before[read.key] for read in reads if read.key}
-    if pack.keys() != before.keys() or any(read.made for read in reads):
+    if pack.keys() != before.keys() or any(read.made for read in reads if read.key):
         cache.put_object(READ_PACK, pack)
     return READ_PACK
 
@@ -226,35 +224,23 @@ def read_page(job: Job, page: Page) -> Read:
         cached = job.reads.get(key) if key else None
         if cached is not None and _lookups_hold(cached.lookups, files):
             logs = _stop(recorder) + cached.records
-            return Read(None, None, dict(page.meta), None, None, None, logs, key, hit=True)
+            return Read(dict(page.meta), logs, key, made=None)
         mark = len(recorder.records)
         with _time_limit(job.page_seconds, page):
             lookups = _render(page, config, files)
         page.content = config.plugins.on_page_content(
             page.content or "", page=page, config=config, files=files
         )
-        links = _links_by_uri(page.links_to_anchors) or {}
         made = _CachedRead(
             lookups,
             page.content or "",
             page.toc,
             page._title_from_render,
             page.present_anchor_ids or set(),
-            links,
+            _links_by_uri(page.links_to_anchors) or {},
             recorder.records[mark:],
         )
-        return Read(
-            page.content,
-            page.toc,
-            dict(page.meta),
-            page._title_from_render,
-            page.present_anchor_ids,
-            links,
-            _stop(recorder),
-            key,
-            hit=False,
-            made=made if job.cache and key else None,
-        )
+        return Read(dict(page.meta), _stop(recorder), key, made)
     except Exception as e:
         raise failure(f"Error reading page '{page.file.src_uri}':", e) from None
     finally:
@@ -264,25 +250,20 @@ def read_page(job: Job, page: Page) -> Read:
 
 def apply(page: Page, read: Read, files: Files, reads: ReadPack) -> None:
     """Give the parent's page what the worker made of it (or found in `reads`)."""
-    if read.hit:
-        assert read.key is not None
-        cached = reads[read.key]
-        page.content, page.toc = cached.content, cached.toc
-        page._title_from_render = cached.title_from_render
-        page.present_anchor_ids = cached.present_anchor_ids
-        links: _Links | None = cached.links_to_anchors
+    if read.made is not None:
+        made = read.made
     else:
-        page.content, page.toc = read.content, read.toc
-        page._title_from_render = read.title_from_render
-        page.present_anchor_ids = read.present_anchor_ids
-        links = read.links_to_anchors
+        assert read.key is not None  # a hit has a key
+        made = reads[read.key]
+    page.content, page.toc = made.content, made.toc
+    page._title_from_render = made.title_from_render
+    page.present_anchor_ids = made.present_anchor_ids
     page.meta = read.meta
-    if links is not None:
-        page.links_to_anchors = {}
-        for src_uri, anchors in links.items():
-            target = files.get_file_from_path(src_uri)
-            if target is not None:
-                page.links_to_anchors[target] = anchors
+    page.links_to_anchors = {}
+    for src_uri, anchors in made.links_to_anchors.items():
+        target = files.get_file_from_path(src_uri)
+        if target is not None:
+            page.links_to_anchors[target] = anchors
 
 
 @contextmanager

@@ -241,7 +241,7 @@ def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> 
         return page_steps._CachedRead({}, content, [], None, set(), {}, [])
 
     def read(made: page_steps._CachedRead | None) -> page_steps.Read:
-        return page_steps.Read(None, None, {}, None, None, None, [], "k", made is None, made)
+        return page_steps.Read({}, [], "k", made)
 
     before = {"k": reading("old")}
     page_steps.keep_reads(cache, before, [read(None)])
