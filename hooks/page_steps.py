@@ -141,10 +141,18 @@ class _Recorder(logging.Handler):
         self.records.append(record)
 
 
+_recorder: _Recorder | None = None
+
+
 def _recording() -> _Recorder:
-    recorder = _Recorder()
-    logging.getLogger().addHandler(recorder)
-    return recorder
+    """The process's recorder, emptied and listening (made once: a handler
+    takes longer to make than a page found in the cache takes to serve)."""
+    global _recorder
+    if _recorder is None:
+        _recorder = _Recorder()
+    _recorder.records = []
+    logging.getLogger().addHandler(_recorder)
+    return _recorder
 
 
 def _stop(recorder: _Recorder) -> list[logging.LogRecord]:
@@ -389,12 +397,12 @@ def write_page(job: Job, page: Page) -> Written:
         template_name = page.meta.get("template", "main.html")
         context = config.plugins.on_page_context(context, page=page, config=config, nav=job.nav)
         key = _page_key(job, page, context)
+        live = f"{job.live}/{page.file.dest_uri}" if job.live else None
+        if job.cache and key and live and job.cache.is_at(key, live):
+            return Written(_stop(recorder), key, hit=True, kept=True)
         dest = Path(page.file.abs_dest_path)
-        if job.cache and key:
-            if job.live and job.cache.is_at(key, job.live / page.file.dest_uri):
-                return Written(_stop(recorder), key, hit=True, kept=True)
-            if job.cache.copy_to(key, dest):
-                return Written(_stop(recorder), key, hit=True)
+        if job.cache and key and job.cache.copy_to(key, dest):
+            return Written(_stop(recorder), key, hit=True)
         output = job.env.get_template(template_name).render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
         if not output.strip():

@@ -40,6 +40,8 @@ class BuildOptions:
     """MkDocs' own build instead (no workers, no cache)."""
     page_seconds: float = 30.0
     """How long a page's Markdown may take (not for the plain build)."""
+    preview: bool = False
+    """Drafts and scheduled posts shown, marked (`build.py serve`)."""
 
 
 def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
@@ -47,8 +49,9 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
 
     Nothing in `target` changes until the build has succeeded. Then, when
     `target` is a site this build could keep pages of, only what changed is
-    moved into it (`iops.site_update`); else the new folder takes its place
-    by two renames on one file system, and the old site is deleted in the
+    moved into it (`iops.site_update`), and the rest of the new folder is
+    deleted in the background; else the new folder takes its place by two
+    renames on one file system, and the old site is deleted in the
     background. Folders that stopped builds (killed, or the machine
     stopped) left beside `target`, and old sites whose deletion was
     stopped, are deleted first.
@@ -67,7 +70,7 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
 def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions) -> bool:
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_startup(command="serve" if how.preview else "build", dirty=False)
         try:
             with cache_switched(how.cache):  # read by the hooks and iops
                 kept = _run_mkdocs(config, root, how, target if target.is_dir() else None)
@@ -85,7 +88,10 @@ def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions)
         try:
             moved = update_in_place(target, staging, kept)
         finally:  # an error here is the machine's (a full disk): the next build mends it
-            shutil.rmtree(staging, ignore_errors=True)
+            # What is left of it (the files the site had already: thousands,
+            # when a part of the search index was made again) is deleted
+            # after the build, not during it.
+            delete_in_background(staging, _old_prefix(target))
         log.info(f"site updated in place, {moved} files new: {time.monotonic() - started:.1f} s")
         return True
     if target.exists():
