@@ -32,9 +32,9 @@ from iops.settings import (  # noqa: E402
 )
 
 
-def _plan(root: Path, *, bodies: bool = False) -> Plan:
+def _plan(root: Path, *, bodies: bool = False, preview: bool = False) -> Plan:
     # Checking renders nothing, so the Markdown bodies are not even kept.
-    return plan_site(_settings(root), build_time(root), bodies=bodies)
+    return plan_site(_settings(root), build_time(root), preview=preview, bodies=bodies)
 
 
 def _settings(root: Path) -> Settings:
@@ -129,6 +129,9 @@ def check(root: Path, fmt: str) -> None:
     is_flag=True,
     help="MkDocs' own build, one page at a time: the reference the fast build must match.",
 )
+# For `serve`, which builds its preview so: drafts and scheduled posts shown,
+# as of the clock's time. Hidden: such a site is not one to publish.
+@click.option("--preview", is_flag=True, hidden=True)
 @click.pass_obj
 def build(
     root: Path,
@@ -137,9 +140,10 @@ def build(
     no_cache: bool,
     page_time_limit: float,
     plain: bool,
+    preview: bool,
 ) -> None:
     """Check, then build the site strictly; site/ is replaced only on success."""
-    clock = read_build_time(root)
+    clock = read_build_time(None if preview else root)
     if clock.why:
         click.echo(f"Building as of the clock's time: {clock.why}.", err=True)
         click.echo("Set SOURCE_DATE_EPOCH to build the same site again later.", err=True)
@@ -147,9 +151,9 @@ def build(
     os.environ["SOURCE_DATE_EPOCH"] = str(clock.epoch)
     from site_build import BuildOptions, build_into
 
-    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit)
+    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview)
     with cache_switched(how.cache):  # planning parses through the cache too
-        plan = _plan(root, bodies=True)
+        plan = _plan(root, bodies=True, preview=preview)
     if _report(plan.problems):
         sys.exit(1)
     target = (site_dir or root / "site").resolve()
@@ -163,14 +167,24 @@ def build(
 
 
 @cli.command()
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
-@click.pass_obj
-def serve(root: Path, dev_addr: str) -> None:
-    """Preview the site live; drafts and scheduled posts are shown, marked."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="HOST:PORT.")
+@click.pass_context
+def serve(ctx: click.Context, dev_addr: str) -> None:
+    """Preview the site live; drafts and scheduled posts are shown, marked.
 
+    Each change is built as `build` does, from the cache: only what changed is
+    made again."""
+    from preview import serve_preview
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter(f"{dev_addr!r}: give HOST:PORT", param_hint="--dev-addr")
+    root: Path = ctx.obj
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
+    if ctx.parent is not None and ctx.parent.params.get("verbose"):
+        command.append("--verbose")
     logging.getLogger().setLevel(logging.INFO)  # say where it serves, and each rebuild
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    serve_preview(root, host, int(port), command)
 
 
 @cli.command()

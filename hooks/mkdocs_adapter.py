@@ -3,8 +3,8 @@
 Every handler calls the model and hands MkDocs what it needs: the pages to
 build (`on_files`), their Markdown and template (`on_page_markdown`), the
 data their templates show (`on_page_context`); each page's HTML is cleaned
-(`iops.sanitize`) before anything else sees it. MkDocs never reloads a hook
-module during `serve`, so all state is rebuilt in `on_config`.
+(`iops.sanitize`) before anything else sees it. A process may build more
+than once (the tests do), so all state is rebuilt in `on_config`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ _state = _State()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    # `serve` previews drafts and scheduled posts, marked as such.
+    # A preview (`build.py serve`, through `build --preview`) shows drafts and
+    # scheduled posts, marked as such.
     _state.preview = command == "serve"
 
 

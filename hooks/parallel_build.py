@@ -11,7 +11,7 @@ steps, and their cache, are in `page_steps`; what they send back is applied
 and replayed here in page order, so warnings, `--strict` and anchor
 validation work as in MkDocs.
 
-The plain MkDocs build stays the reference: `serve` uses it, and
+The plain MkDocs build (`build.py build --plain`) stays the reference:
 tests/test_parallel_build.py builds a site both ways and compares every byte.
 """
 

@@ -1,8 +1,10 @@
-"""`build.py serve` previews drafts and scheduled posts, marked as such."""
+"""`build.py serve` previews drafts and scheduled posts, marked as such, and
+builds each change again from the cache."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,6 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import NOW, REPO, FixtureSite
@@ -33,8 +37,25 @@ def _get(url: str, deadline: float) -> str:
             time.sleep(0.3)
 
 
+@dataclass
+class Served:
+    url: str
+    log: Path
+    """What `serve` and its builds said."""
+
+    def said(self) -> str:
+        return self.log.read_text("utf-8", errors="replace")
+
+    def wait_to_say(self, text: str, deadline: float) -> str:
+        while text not in self.said():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"serve did not say {text!r}:\n{self.said()}")
+            time.sleep(0.3)
+        return self.said()
+
+
 @pytest.fixture
-def served(fixture_site: FixtureSite) -> Iterator[str]:
+def served(fixture_site: FixtureSite, tmp_path: Path) -> Iterator[Served]:
     fixture_site.write(
         "content/blog/2016-01-01-draft.md",
         "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nDraft body.\n",
@@ -45,32 +66,79 @@ def served(fixture_site: FixtureSite) -> Iterator[str]:
     )
     port = _free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "--root",
-            str(fixture_site.root),
-            "serve",
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as said:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                str(REPO / "build.py"),
+                "--root",
+                str(fixture_site.root),
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=said,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield Served(f"http://127.0.0.1:{port}/", log)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_serve_shows_drafts_and_scheduled_posts_marked(served: str) -> None:
+def test_serve_shows_drafts_and_scheduled_posts_marked(served: Served) -> None:
     deadline = time.monotonic() + 90
-    draft = _get(served + "blog/2016/draft/", deadline)
+    draft = _get(served.url + "blog/2016/draft/", deadline)
     assert "Draft body." in draft and "Draft: this page is not published." in draft
-    later = _get(served + "blog/2030/later/", deadline)
+    later = _get(served.url + "blog/2030/later/", deadline)
     assert "Scheduled: this page is published on January 1, 2030." in later
-    assert "Not ready" in _get(served + "blog/", deadline)
+    assert "Not ready" in _get(served.url + "blog/", deadline)
+
+
+_RENDERED = re.compile(
+    r"Rendered (\d+) pages .*; \d+ of \d+ read and (\d+) rendered from the cache"
+)
+
+
+def test_an_edit_is_built_from_the_cache_and_served(
+    served: Served, fixture_site: FixtureSite
+) -> None:
+    deadline = time.monotonic() + 120
+    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
+    fixture_site.write(
+        "content/blog/2016-01-01-draft.md",
+        "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nRewritten.\n",
+    )
+    while "Rewritten." not in _get(served.url + "blog/2016/draft/", deadline):
+        assert time.monotonic() < deadline, served.said()
+        time.sleep(0.3)
+    builds = _RENDERED.findall(served.wait_to_say("Reloading browsers", deadline))
+    assert len(builds) == 2, served.said()
+    (pages, none_kept), (same_pages, kept) = builds
+    # The first build made every page; the second took all but a few from the cache.
+    assert none_kept == "0" and same_pages == pages
+    assert 0 < int(pages) - int(kept) < int(pages) // 2, served.said()
+
+
+def test_a_failed_build_keeps_the_last_good_preview(
+    served: Served, fixture_site: FixtureSite
+) -> None:
+    deadline = time.monotonic() + 120
+    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
+    broken = "---\ntitle: Not ready\ndate: 2016-13-45\nauthor: ada\ndraft: true\n---\nBroken.\n"
+    fixture_site.write("content/blog/2016-01-01-draft.md", broken)
+    said = served.wait_to_say("the preview is as it was", deadline)
+    # The problem is said as `build` says it: the file, its line and the field.
+    assert "content/blog/2016-01-01-draft.md:3: date:" in said, said
+    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
+    fixture_site.write(
+        "content/blog/2016-01-01-draft.md",
+        "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nMended.\n",
+    )
+    while "Mended." not in _get(served.url + "blog/2016/draft/", deadline):
+        assert time.monotonic() < deadline, served.said()
+        time.sleep(0.3)

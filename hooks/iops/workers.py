@@ -36,8 +36,8 @@ def map_in_order(
 
     `task` takes a chunk and returns one result per input. Below `at_least`
     inputs, or with one core, or in a process running other threads (forking
-    one can copy a held lock into the child: MkDocs' live-reload server), the
-    work stays in this process.
+    one can copy a held lock into the child, held there for ever), the work
+    stays in this process.
     """
     global _task
     workers = jobs or cores()
