@@ -101,7 +101,8 @@ def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions)
 
 
 def _old_prefix(target: Path) -> str:
-    """The name of the folders that sites replaced whole are deleted in."""
+    """The name of the folders deleted in the background: sites replaced whole,
+    and what an update in place left of the new folder."""
     return f".{target.name}-old-"
 
 

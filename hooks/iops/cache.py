@@ -67,7 +67,11 @@ class Cache:
         return parent
 
     def path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
+        return Path(self._entry(key))
+
+    def _entry(self, key: str) -> str:
+        """Where `key`'s entry is, as a string (`is_at` needs no Path)."""
+        return f"{self.folder}/{key[:2]}/{key}"
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -131,9 +135,8 @@ class Cache:
 
         Strings, not Paths: a rebuild asks this of every page of the site,
         and making the Paths took longer than the two stats."""
-        entry_path = f"{self.folder}/{key[:2]}/{key}"
         try:
-            entry, there = os.stat(entry_path), os.stat(path)  # noqa: PTH116 (see above)
+            entry, there = os.stat(self._entry(key)), os.stat(path)  # noqa: PTH116 (see above)
         except OSError:
             return False
         return (entry.st_dev, entry.st_ino) == (there.st_dev, there.st_ino)
