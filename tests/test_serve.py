@@ -37,11 +37,25 @@ def _get(url: str, deadline: float) -> str:
             time.sleep(0.3)
 
 
+DRAFT = "content/blog/2016-01-01-draft.md"
+DRAFT_PAGE = "blog/2016/draft/"
+
+
+def _draft(body: str, date: str = "2016-01-01") -> str:
+    return f"---\ntitle: Not ready\ndate: {date}\nauthor: ada\ndraft: true\n---\n{body}\n"
+
+
 @dataclass
 class Served:
     url: str
     log: Path
     """What `serve` and its builds said."""
+
+    def wait_to_serve(self, page: str, text: str, deadline: float) -> None:
+        """Until `page` shows `text` (once the build of a change is done)."""
+        while text not in _get(self.url + page, deadline):
+            assert time.monotonic() < deadline, self.said()
+            time.sleep(0.3)
 
     def said(self) -> str:
         return self.log.read_text("utf-8", errors="replace")
@@ -56,10 +70,7 @@ class Served:
 
 @pytest.fixture
 def served(fixture_site: FixtureSite, tmp_path: Path) -> Iterator[Served]:
-    fixture_site.write(
-        "content/blog/2016-01-01-draft.md",
-        "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nDraft body.\n",
-    )
+    fixture_site.write(DRAFT, _draft("Draft body."))
     fixture_site.write(
         "content/blog/2030-01-01-later.md",
         "---\ntitle: From the future\ndate: 2030-01-01\nauthor: ada\n---\nLater.\n",
@@ -92,7 +103,7 @@ def served(fixture_site: FixtureSite, tmp_path: Path) -> Iterator[Served]:
 
 def test_serve_shows_drafts_and_scheduled_posts_marked(served: Served) -> None:
     deadline = time.monotonic() + 90
-    draft = _get(served.url + "blog/2016/draft/", deadline)
+    draft = _get(served.url + DRAFT_PAGE, deadline)
     assert "Draft body." in draft and "Draft: this page is not published." in draft
     later = _get(served.url + "blog/2030/later/", deadline)
     assert "Scheduled: this page is published on January 1, 2030." in later
@@ -108,14 +119,9 @@ def test_an_edit_is_built_from_the_cache_and_served(
     served: Served, fixture_site: FixtureSite
 ) -> None:
     deadline = time.monotonic() + 120
-    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
-    fixture_site.write(
-        "content/blog/2016-01-01-draft.md",
-        "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nRewritten.\n",
-    )
-    while "Rewritten." not in _get(served.url + "blog/2016/draft/", deadline):
-        assert time.monotonic() < deadline, served.said()
-        time.sleep(0.3)
+    assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
+    fixture_site.write(DRAFT, _draft("Rewritten."))
+    served.wait_to_serve(DRAFT_PAGE, "Rewritten.", deadline)
     builds = _RENDERED.findall(served.wait_to_say("Reloading browsers", deadline))
     assert len(builds) == 2, served.said()
     (pages, none_kept), (same_pages, kept) = builds
@@ -128,17 +134,11 @@ def test_a_failed_build_keeps_the_last_good_preview(
     served: Served, fixture_site: FixtureSite
 ) -> None:
     deadline = time.monotonic() + 120
-    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
-    broken = "---\ntitle: Not ready\ndate: 2016-13-45\nauthor: ada\ndraft: true\n---\nBroken.\n"
-    fixture_site.write("content/blog/2016-01-01-draft.md", broken)
+    assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
+    fixture_site.write(DRAFT, _draft("Broken.", date="2016-13-45"))
     said = served.wait_to_say("the preview is as it was", deadline)
     # The problem is said as `build` says it: the file, its line and the field.
     assert "content/blog/2016-01-01-draft.md:3: date:" in said, said
-    assert "Draft body." in _get(served.url + "blog/2016/draft/", deadline)
-    fixture_site.write(
-        "content/blog/2016-01-01-draft.md",
-        "---\ntitle: Not ready\ndate: 2016-01-01\nauthor: ada\ndraft: true\n---\nMended.\n",
-    )
-    while "Mended." not in _get(served.url + "blog/2016/draft/", deadline):
-        assert time.monotonic() < deadline, served.said()
-        time.sleep(0.3)
+    assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
+    fixture_site.write(DRAFT, _draft("Mended."))
+    served.wait_to_serve(DRAFT_PAGE, "Mended.", deadline)
