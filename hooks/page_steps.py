@@ -59,7 +59,8 @@ digest and the page's own state; plugins' additions are digested page by page.
 `build_date_utc` alone is covered by neither: no template prints it (a test
 checks), and the build's "now" would otherwise make every page new every day."""
 READ_PACK = "read-pack"
-"""The cache entry holding every page's first step (`ReadPack`)."""
+"""The cache entries holding every page's first step (`ReadPack`), in shards
+by the first two hex digits of each page's key ("read-pack-3f")."""
 
 
 @dataclass
@@ -191,27 +192,55 @@ class _CachedRead:
 
 
 ReadPack = dict[str, _CachedRead]
-"""Every page's first step, by key: one entry of the cache for them all.
-A file per page would be read back one by one, and sent from the workers
-to the parent again, on every build; the pack is read once, before the
-workers are forked, and they send back only what is new."""
+"""Every page's first step, by key: in a few hundred entries of the cache for
+them all. A file per page would be read back one by one, and sent from the
+workers to the parent again, on every build; the shards are read once,
+before the workers are forked, and they send back only what is new. One
+entry for them all was 50 MB at 10,000 posts, written again whole (most of
+a second) whenever one page was read anew; a shard is a 256th of that."""
+
+
+def _shard(key: str) -> str:
+    return f"{READ_PACK}-{key[:2]}"
+
+
+SHARDS = [f"{READ_PACK}-{n:02x}" for n in range(256)]
+"""Every shard a pack may have: the keys are hex digests."""
 
 
 def load_reads(cache: Cache | None) -> ReadPack:
-    """The last build's `ReadPack` (empty without a cache, or when unreadable)."""
-    pack = cache.get_object(READ_PACK) if cache else None
-    return pack if isinstance(pack, dict) else {}
+    """The last build's `ReadPack`: empty without a cache; a shard missing or
+    unreadable leaves its pages out, and they are read again."""
+    pack: ReadPack = {}
+    if cache is None:
+        return pack
+    for shard in SHARDS:
+        part = cache.get_object(shard)
+        if isinstance(part, dict):
+            pack.update(part)
+    return pack
 
 
-def keep_reads(cache: Cache, before: ReadPack, reads: Sequence[Read]) -> str:
-    """Put the pack of this build's `reads` in the cache (unless it is the one
-    it had: no page was read anew, and none left); its key, to keep when the
-    cache is swept. A page read anew under a key it had (its links' answers
-    changed) replaces that entry."""
-    pack = {read.key: read.made or before[read.key] for read in reads if read.key}
-    if pack.keys() != before.keys() or any(read.made for read in reads if read.key):
-        cache.put_object(READ_PACK, pack)
-    return READ_PACK
+def keep_reads(cache: Cache, before: ReadPack, reads: Sequence[Read]) -> list[str]:
+    """Put the shards of this build's `reads` in the cache, each only when it
+    is not the one it had (no page of it was read anew, and none left); their
+    keys, to keep when the cache is swept. A page read anew under a key it
+    had (its links' answers changed) replaces that entry."""
+    shards: dict[str, ReadPack] = {}
+    renewed = set()
+    for read in reads:
+        if read.key:
+            shard = _shard(read.key)
+            shards.setdefault(shard, {})[read.key] = read.made or before[read.key]
+            if read.made:
+                renewed.add(shard)
+    had: dict[str, set[str]] = {}
+    for key in before:
+        had.setdefault(_shard(key), set()).add(key)
+    for shard, pack in shards.items():
+        if shard in renewed or pack.keys() != had.get(shard, set()):
+            cache.put_object(shard, pack)
+    return list(shards)
 
 
 def read_page(job: Job, page: Page) -> Read:

@@ -170,8 +170,8 @@ def _build(
     config.plugins.on_post_build(config=config)
     clock.lap("feeds and search (on_post_build)")
     if cache is not None:  # kept once the build is done: Pagefind need not wait for it
-        read_pack = keep_reads(cache, job.reads, reads)
-        cache.sweep([read_pack, *(w.key for w in written if w.key)])
+        shards = keep_reads(cache, job.reads, reads)
+        cache.sweep([*shards, *(w.key for w in written if w.key)])
     if static is not None:
         static.sweep(static_keys)
     return BuildStats(

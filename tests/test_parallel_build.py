@@ -113,9 +113,10 @@ def test_fast_cold_and_warm_builds_write_what_mkdocs_writes(site: FixtureSite) -
     cached = re.search(r"(\d+) of (\d+) read and (\d+) rendered from the cache", said)
     assert cached, said
     read, pages, rendered = map(int, cached.groups())
-    # Every page's first step is in one entry of the cache, but the edited one's.
+    # Every page's first step is in the pack's shards, but the edited one's.
     assert read == pages - 1 and 0 < rendered < pages
-    assert len(list((site.root / ".cache/build/pages").glob(f"*/{page_steps.READ_PACK}"))) == 1
+    shards = list((site.root / ".cache/build/pages").glob(f"*/{page_steps.READ_PACK}-*"))
+    assert 1 < len(shards) <= pages
     assert _differences(site.root / "plain", site.root / "site") == []
     assert "One more line." in (site.root / "site/blog/2014/third/index.html").read_text("utf-8")
 
@@ -241,13 +242,45 @@ def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> 
         return page_steps._CachedRead({}, content, [], None, set(), {}, [])
 
     def read(made: page_steps._CachedRead | None) -> page_steps.Read:
-        return page_steps.Read({}, [], "k", made)
+        return page_steps.Read({}, [], key, made)
 
-    before = {"k": reading("old")}
+    key = "ab" * 20
+    before = {key: reading("old")}
     page_steps.keep_reads(cache, before, [read(None)])
     assert page_steps.load_reads(cache) == {}, "a pack that is the one it had is not written"
     page_steps.keep_reads(cache, before, [read(reading("new"))])
-    assert page_steps.load_reads(cache)["k"].content == "new"
+    assert page_steps.load_reads(cache)[key].content == "new"
+
+
+def test_a_rebuild_writes_again_only_the_shards_of_the_pack_that_changed(tmp_path: Path) -> None:
+    """One page read anew at 10,000 posts must not write the first step of
+    every other page again: only the shards its old and new keys are in."""
+    from iops.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+
+    def reading(content: str) -> page_steps._CachedRead:
+        return page_steps._CachedRead({}, content, [], None, set(), {}, [])
+
+    keys = [f"{n:02x}{'0' * 38}" for n in range(0, 256, 8)]  # 32 shards
+    before = {key: reading(key) for key in keys}
+    shards = page_steps.keep_reads(cache, {}, [page_steps.Read({}, [], k, before[k]) for k in keys])
+    assert len(shards) == len(keys)
+    assert page_steps.load_reads(cache) == before
+    inodes = {shard: cache.path(shard).stat().st_ino for shard in shards}
+
+    edited, new_key = keys[3], "ff" + "1" * 38  # the page's Markdown changed: a new key
+    reads = [page_steps.Read({}, [], k, None) for k in keys if k != edited]
+    reads.append(page_steps.Read({}, [], new_key, reading("edited")))
+    kept = page_steps.keep_reads(cache, before, reads)
+    cache.sweep(kept)
+    rewritten = {s for s in shards if s in kept and cache.path(s).stat().st_ino != inodes[s]}
+    assert rewritten == set(), "the other shards are as they were"
+    assert page_steps._shard(edited) not in kept, "a shard left empty is dropped"
+    after = page_steps.load_reads(cache)
+    assert after.keys() == {*keys, new_key} - {edited}
+    assert after[new_key].content == "edited"
+    assert after[keys[0]].content == keys[0]
 
 
 def _written(path: Path, data: bytes) -> Path:
