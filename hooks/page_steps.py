@@ -8,11 +8,12 @@ plugin events in the same order, in a worker process (`parallel_build`):
 - Each step's result is kept in a `Cache`, keyed by a digest of everything
   it is made from: the Markdown and meta, the answers to every link lookup
   it made, and the data handed to its template (`iops.fingerprint`), beside
-  the build's digest of code, theme, configuration and installed packages
-  (and for the template, the navigation). On a hit the step's plugin events
-  are not run again, so the hooks may keep no state from `on_page_content`
-  or `on_post_page`. The first step's results are all in one entry (a
-  `ReadPack`), the second's are the pages' files, linked into the site.
+  the build's digest of code, configuration and installed packages (and for
+  the template, the theme and the navigation: a theme edited reads no page
+  again). On a hit the step's plugin events are not run again, so the hooks
+  may keep no state from `on_page_content` or `on_post_page`. The first
+  step's results are in the shards of a `ReadPack`, the second's are the
+  pages' files, linked into the site.
 - One `markdown.Markdown` per worker serves every page (reset in between):
   building one takes longer than converting a typical post.
 - What the parent needs back (each page's HTML, table of contents and
@@ -73,8 +74,11 @@ class Job:
     pages: list[Page]
     doc_files: Sequence[File]
     cache: Cache | None
+    markdown_key: str
+    """The digest of what reading a page depends on: code, configuration and
+    installed packages (`parallel_build.code_digests`)."""
     code_key: str
-    """The digest of code, theme, configuration and installed packages."""
+    """`markdown_key` and the theme: what rendering a page's template depends on."""
     page_seconds: float
     live: Path | None = None
     """The site this build replaces: a page it has already is left there."""
@@ -333,7 +337,7 @@ def _read_key(job: Job, page: Page) -> str | None:
     except Unfingerprintable:
         return None
     return job.fingerprints.digest(
-        job.code_key, "read", page.file.src_uri, page.file.url, markdown, meta
+        job.markdown_key, "read", page.file.src_uri, page.file.url, markdown, meta
     )
 
 

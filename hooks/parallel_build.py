@@ -136,8 +136,9 @@ def _build(
     clock.lap("configuration, files and navigation")
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page or Page(None, file, config) for file in doc_files]
+    markdown_key, code_key = code_digests(config)
     _job = job = Job(
-        config, files, nav, pages, doc_files, cache, code_digest(config), page_seconds, live
+        config, files, nav, pages, doc_files, cache, markdown_key, code_key, page_seconds, live
     )
     job.reads = load_reads(cache)
     try:
@@ -289,13 +290,17 @@ def _write_chunk(chunk: list[int]) -> list[Written]:
 # --- The build's digests -----------------------------------------------------------------
 
 
-def code_digest(config: MkDocsConfig) -> str:
-    """What every page depends on: installed packages, configuration, theme and
-    hooks (and for its template, the navigation). A change to one makes every page new."""
-    folders = [Path(d) for d in config.theme.dirs] + [Path(h).parent for h in config["hooks"]]
-    return Fingerprinter().digest(
-        environment_digest(*folders), Path(config.config_file_path).read_text("utf-8")
+def code_digests(config: MkDocsConfig) -> tuple[str, str]:
+    """What every page depends on: for its Markdown, the installed packages,
+    the configuration and the hooks; for its template, the theme too (and the
+    navigation, added later). A change to one makes every page new; a change
+    to the theme alone renders every page again, but reads none again."""
+    hooks = Fingerprinter().digest(
+        environment_digest(*[Path(h).parent for h in config["hooks"]]),
+        Path(config.config_file_path).read_text("utf-8"),
     )
+    theme = environment_digest(*[Path(d) for d in config.theme.dirs])
+    return hooks, Fingerprinter().digest(hooks, theme)
 
 
 def _nav_outline(items: Sequence[Any]) -> list[Any]:

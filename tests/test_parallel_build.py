@@ -454,10 +454,16 @@ def test_a_template_change_renews_every_page(site: FixtureSite, tmp_path: Path) 
     main = theme / "main.html"
     text = main.read_text("utf-8").replace("{{ super() }}", "{{ super() }}<!-- a change -->", 1)
     main.write_text(text, "utf-8")
-    _build(site)
+    said = _build(site)
     pages = list((site.root / "site").rglob("*.html"))
     assert len(pages) > 20
     assert all("<!-- a change -->" in page.read_text("utf-8") for page in pages)
+    # The Markdown is not read again: the theme has no part in it.
+    cached = re.search(r"Rendered (\d+) pages .*; (\d+) of \d+ read and (\d+) rendered", said)
+    assert cached, said
+    assert cached.group(1) == cached.group(2) and cached.group(3) == "0"
+    _build(site, "--plain", "--site-dir", str(site.root / "plain"))
+    assert _differences(site.root / "plain", site.root / "site") == []
 
 
 def test_a_link_broken_later_is_reported_though_its_page_is_cached(site: FixtureSite) -> None:
