@@ -441,12 +441,9 @@ def write_page(job: Job, page: Page) -> Written:
         if not output.strip():
             log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
             return Written(_stop(recorder), None, hit=False)
-        data = output.encode("utf-8", errors="xmlcharrefreplace")
+        write_new(dest, output.encode("utf-8", errors="xmlcharrefreplace"))
         if job.cache and key:
-            job.cache.put(key, data)
-        # From the cache when it can (a link, no copy); another build may have swept it.
-        if not (job.cache and key and job.cache.copy_to(key, dest)):
-            write_new(dest, data)
+            job.cache.keep(key, dest)
         return Written(_stop(recorder), key, hit=False)
     except Exception as e:
         raise failure(f"Error building page '{page.file.src_uri}':", e) from None

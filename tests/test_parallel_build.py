@@ -231,6 +231,55 @@ def test_a_file_put_over_a_link_leaves_the_entry_as_it_was(tmp_path: Path) -> No
     assert not list(page.parent.glob(".tmp-*"))
 
 
+def test_a_page_written_is_kept_as_its_entry_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rendered page is written into the site, then linked into the cache:
+    one file. An entry another build made first stays; where there can be
+    no link (another file system), the entry is a copy."""
+    import errno
+
+    from iops import cache as cache_module
+
+    cache = cache_module.Cache(tmp_path / "cache")
+    (tmp_path / "site").mkdir()
+    page = _written(tmp_path / "site/page.html", b"a page")
+    cache.keep("ab" * 20, page)
+    assert cache.path("ab" * 20).stat().st_ino == page.stat().st_ino
+    cache.keep("ab" * 20, _written(tmp_path / "site/again.html", b"a page"))
+    assert cache.path("ab" * 20).stat().st_ino == page.stat().st_ino
+
+    def no_links(source: object, dest: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(cache_module.os, "link", no_links)
+    other = _written(tmp_path / "site/other.html", b"another page")
+    cache.keep("cd" * 20, other)
+    entry = cache.path("cd" * 20)
+    assert entry.read_bytes() == b"another page"
+    assert entry.stat().st_ino != other.stat().st_ino
+    assert not list(entry.parent.glob(".tmp-*"))
+
+
+def test_every_file_of_the_site_is_as_readable_as_one_written_as_usual(
+    site: FixtureSite,
+) -> None:
+    """The site's files are links to the cache's entries, which were made as
+    temporary files (0600): a web server running as another user could
+    read none of them."""
+    from iops.cache import NEW_FILE_MODE
+
+    for _ in range(2):  # cold, then every page from the cache
+        _build(site)
+        modes = {
+            path.relative_to(site.root).as_posix(): oct(path.stat().st_mode & 0o777)
+            for path in (site.root / "site").rglob("*")
+            if path.is_file()
+        }
+        wrong = {path: mode for path, mode in modes.items() if mode != oct(NEW_FILE_MODE)}
+        assert len(modes) > 50 and wrong == {}
+
+
 def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> None:
     """A page whose link lookups no longer hold is read again under the same
     key: the pack must keep the new reading, or every later build reads it again."""

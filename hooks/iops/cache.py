@@ -31,6 +31,18 @@ CACHE_SWITCH = "IOPS_BUILD_CACHE"
 """Set to ``off`` (``build.py build --no-cache``) to render everything again."""
 
 
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+NEW_FILE_MODE = _new_file_mode()
+"""The mode of a file written as usual (0644 under the usual umask): an entry
+is linked into the site, so it must be as readable as any page (a temporary
+file is made 0600, which a web server running as another user cannot read)."""
+
+
 @contextmanager
 def cache_switched(on: bool) -> Iterator[None]:
     """Within this block, `build_cache` gives a cache only if `on` (for every
@@ -82,6 +94,7 @@ class Cache:
     def put(self, key: str, data: bytes) -> Path:
         target = self.path(key)
         handle, temporary = tempfile.mkstemp(dir=self._folder_for(target), prefix=".tmp-")
+        os.fchmod(handle, NEW_FILE_MODE)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         Path(temporary).replace(target)
@@ -99,6 +112,23 @@ class Cache:
 
     def put_object(self, key: str, value: Any) -> None:
         self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def keep(self, key: str, written: Path) -> None:
+        """Make the file just written at `written` (whole, and never to be
+        written into) the entry of `key`: a hard link, so the site and the
+        cache share one file, as after `copy_to`. Written there first, not
+        made as a temporary file in the cache and renamed: a file made in the
+        cache's folders took twice as long as the page's own. On a file
+        system without hard links (or another one) it is copied in; an entry
+        already there, made by another build, has the same bytes and stays."""
+        entry = self.path(key)
+        self._folder_for(entry)
+        try:
+            os.link(written, entry)
+        except FileExistsError:
+            pass
+        except OSError:
+            self.put(key, written.read_bytes())
 
     def copy_to(self, key: str, dest: Path) -> bool:
         """Put the entry at `dest` (a hard link when the file system allows); False if missing."""

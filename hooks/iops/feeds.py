@@ -159,11 +159,9 @@ def write_feeds(
             if found[index]:  # the other format was in the cache
                 continue
             rendered += 1
-            if cache and key:
-                cache.put(key, formats[fmt])
-                if cache.copy_to(key, target):
-                    continue
             write_new(target, formats[fmt])
+            if cache and key:
+                cache.keep(key, target)
     if cache:
         cache.sweep(key for key in keys if key)
     return rendered
