@@ -278,6 +278,12 @@ def test_every_file_of_the_site_is_as_readable_as_one_written_as_usual(
         }
         wrong = {path: mode for path, mode in modes.items() if mode != oct(NEW_FILE_MODE)}
         assert len(modes) > 50 and wrong == {}
+    # A theme's file is kept under a digest of its bytes alone: one kept
+    # before its entries were readable is made so.
+    css = site.root / "site/assets/iops.css"
+    css.chmod(0o600)  # the very entry: a link to it
+    _build(site)
+    assert css.stat().st_mode & 0o777 == NEW_FILE_MODE
 
 
 def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> None:

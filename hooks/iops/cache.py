@@ -152,6 +152,10 @@ class Cache:
             self.put(key, data)
             if not self.copy_to(key, dest):  # swept at once by another build
                 write_new(dest, data)
+        # Its key is its bytes alone: an entry made before entries were made
+        # readable (0600) would stay so for ever.
+        if dest.stat().st_mode & 0o777 != NEW_FILE_MODE:
+            dest.chmod(NEW_FILE_MODE)
         return key
 
     def scratch_for(self, key: str) -> Path:
