@@ -1,6 +1,7 @@
 """A persistent store of build results on disk, keyed by digests of their inputs.
 
-Entries are files named by their key, written whole and renamed into place,
+Entries are files named by their key, written whole and renamed into place
+(or, for a file the build has just written whole in the site, linked in),
 so a build that is killed halfway leaves only complete entries, and any
 number of processes may read and write at once. A build says which keys it
 used; `Cache.sweep` then drops the rest, so the cache holds one site's worth.
