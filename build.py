@@ -244,8 +244,8 @@ def new(
 )
 @click.option("--check-only", is_flag=True, help="Time `check` only, not the builds.")
 def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None:
-    """Time `check`, a cold `build` and a rebuild after one edit on a generated site
-    of N posts: wall and CPU time, peak memory, pages and bytes written."""
+    """Time `check`, a cold `build`, a rebuild after one edit and one after a new post
+    on a generated site of N posts: wall and CPU time, peak memory, pages and bytes written."""
     from benchmarks.measure import measure_build, measure_check, measure_search
 
     with tempfile.TemporaryDirectory(prefix="iops-bench-") as scratch:

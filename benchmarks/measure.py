@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
+import re
 import resource
 import shutil
 import statistics
@@ -91,11 +93,32 @@ def measure_build(root: Path, runs: int) -> Iterator[str]:
             text.write(f"\nOne more sentence, edit {n}.\n")
         warm.append(run_command(root, "build"))
     yield f"rebuild after editing {post.relative_to(root)}: {_median(warm)}"
+    # What changes most often: a new post, the newest, which moves every
+    # item of each listing it is in one place down, to the next page.
+    added = []
+    for n in range(runs):
+        new_post = _new_post(post, n)
+        added.append(run_command(root, "build"))
+    yield f"rebuild after adding {new_post.relative_to(root)} and the like: {_median(added)}"
     reference = root / "site-cold"
     run_command(root, "build", "--no-cache", "--site-dir", str(reference))
     same = _digests(site) == _digests(reference)
     yield f"rebuild identical to a cold build of the same files: {'yes' if same else 'NO'}"
     shutil.rmtree(reference, ignore_errors=True)
+
+
+def _new_post(newest: Path, n: int) -> Path:
+    """A post a day after `newest` (and after the ones added before it): its
+    text, with a title and a date of its own."""
+    text = newest.read_text("utf-8")
+    dated = re.search(r"^date: (\S+)$", text, re.MULTILINE)
+    assert dated, f"{newest} has no date"
+    day = dt.date.fromisoformat(dated[1]) + dt.timedelta(days=n + 1)
+    text = re.sub(r"^title: .*$", f"title: A new post, number {n}", text, count=1, flags=re.M)
+    text = re.sub(r"^date: .*$", f"date: {day.isoformat()}", text, count=1, flags=re.M)
+    path = newest.with_name(f"{day.isoformat()}-a-new-post-{n}.md")
+    path.write_text(text, "utf-8")
+    return path
 
 
 def _digests(site: Path) -> dict[str, str]:

@@ -633,6 +633,7 @@ def test_the_benchmark_runs_and_checks_its_rebuild(tmp_path: Path) -> None:
         "check, files unchanged: ",
         "cold build: ",
         "rebuild after editing",
+        "rebuild after adding content/blog/",
     ):
         assert line in done.stdout, done.stdout
     assert "rebuild identical to a cold build of the same files: yes" in done.stdout
