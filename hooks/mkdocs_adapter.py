@@ -127,6 +127,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
     assert _state.plan is not None  # set by on_config
+    env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     _state.html_by_source = {}
     for source in _state.sources.values():
         file = files.get_file_from_path(source.src_uri)

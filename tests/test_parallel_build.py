@@ -504,8 +504,11 @@ def test_a_cached_page_shows_what_changed_on_another_page(site: FixtureSite) -> 
 
 
 def test_a_template_change_renews_every_page(site: FixtureSite, tmp_path: Path) -> None:
+    """Also with the templates' compiled code kept from the build before."""
     theme = _own_theme(site, tmp_path)
     _build(site)
+    compiled = list((site.root / ".cache/build/templates").glob("*/__jinja2_*.cache"))
+    assert len(compiled) > 10, "the templates' code is not kept"
     main = theme / "main.html"
     text = main.read_text("utf-8").replace("{{ super() }}", "{{ super() }}<!-- a change -->", 1)
     main.write_text(text, "utf-8")
