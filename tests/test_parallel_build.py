@@ -524,6 +524,24 @@ def test_a_template_change_renews_every_page(site: FixtureSite, tmp_path: Path) 
     assert _differences(site.root / "plain", site.root / "site") == []
 
 
+def test_templates_code_that_cannot_be_kept_fails_no_build(tmp_path: Path) -> None:
+    """The folder of the templates' compiled code is one per set of installed
+    packages, and a build deletes the others: one running meanwhile with
+    other packages must still compile and render its templates."""
+    import jinja2
+    from iops.templating import _TemplateCodeCache
+
+    folder = tmp_path / "code"
+    folder.mkdir()
+    loader = jinja2.DictLoader({"a.html": "a {{ x }}", "b.html": "b {{ x }}"})
+    code = _TemplateCodeCache(str(folder))
+    env = jinja2.Environment(loader=loader, bytecode_cache=code, autoescape=True)
+    assert env.get_template("a.html").render(x=1) == "a 1"
+    assert list(folder.iterdir()), "the code is kept"
+    shutil.rmtree(folder)
+    assert env.get_template("b.html").render(x=2) == "b 2"
+
+
 def test_a_link_broken_later_is_reported_though_its_page_is_cached(site: FixtureSite) -> None:
     _build(site)
     (site.root / "content/blog/2014-01-15-first.md").unlink()

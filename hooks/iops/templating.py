@@ -26,6 +26,7 @@ the model would escape them twice in feeds and calendars.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -211,7 +212,17 @@ def template_bytecode_cache(plan: Plan) -> jinja2.BytecodeCache | None:
     for other in cache.folder.iterdir():  # of packages no longer installed
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _TemplateCodeCache(str(folder))
+
+
+class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's, except that a template's code it cannot keep (its folder
+    deleted meanwhile by a build with other packages installed, a full disk)
+    fails no build: the template is compiled again the next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def start_search_index(plan: Plan, html_by_source: Mapping[str, str]) -> search.PendingIndex:
