@@ -10,10 +10,10 @@ plugin events in the same order, in a worker process (`parallel_build`):
   it made, and the data handed to its template (`iops.fingerprint`), beside
   the build's digest of code, configuration and installed packages (and for
   the template, the theme and the navigation: after a theme edit no page's
-  Markdown is converted again). On a hit the step's plugin events are not run again, so the hooks
-  may keep no state from `on_page_content` or `on_post_page`. The first
-  step's results are in the shards of a `ReadPack`, the second's are the
-  pages' files, linked into the site.
+  Markdown is converted again). On a hit the step's plugin events are not
+  run again, so the hooks may keep no state from `on_page_content` or
+  `on_post_page`. The first step's results are in the shards of a
+  `ReadPack`, the second's are the pages' files, linked into the site.
 - One `markdown.Markdown` per worker serves every page (reset in between):
   building one takes longer than converting a typical post.
 - What the parent needs back (each page's HTML, table of contents and

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,19 +53,20 @@ class Served:
 
     def wait_to_serve(self, page: str, text: str, deadline: float) -> None:
         """Until `page` shows `text` (once the build of a change is done)."""
-        while text not in _get(self.url + page, deadline):
-            assert time.monotonic() < deadline, self.said()
-            time.sleep(0.3)
+        self._wait(lambda: _get(self.url + page, deadline), text, f"{page} did not show", deadline)
 
     def said(self) -> str:
         return self.log.read_text("utf-8", errors="replace")
 
     def wait_to_say(self, text: str, deadline: float) -> str:
-        while text not in self.said():
+        return self._wait(self.said, text, "serve did not say", deadline)
+
+    def _wait(self, read: Callable[[], str], text: str, failure: str, deadline: float) -> str:
+        while text not in (found := read()):
             if time.monotonic() > deadline:
-                raise AssertionError(f"serve did not say {text!r}:\n{self.said()}")
+                raise AssertionError(f"{failure} {text!r}:\n{self.said()}")
             time.sleep(0.3)
-        return self.said()
+        return found
 
 
 @pytest.fixture
