@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class Problem:
     """Something wrong in a content file, said so that its author can fix it.
 
@@ -35,6 +37,16 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def _sort_key(self) -> tuple[str, int, str, str, str, str]:
+        # A problem without a line (a whole file's, or a cross-file one) sorts
+        # before the file's lined problems; comparing None with an int raised.
+        return (self.path, self.line or 0, self.field, self.message, self.hint, self.severity)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self._sort_key() < other._sort_key()
 
 
 class ContentError(Exception):
