@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -324,3 +325,20 @@ def test_a_summary_links_the_published_page_of_the_base() -> None:
     assert "- Gone `/gone/`\n" in summary
     assert "- Old [`/old/`](https://site.example/o%28l%29d/%60x%60/)\n" in summary
     assert "evil" not in summary and "javascript" not in summary
+
+
+def test_a_base_holding_an_absolute_symlink_is_refused_within_seconds(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "repo")
+    # Larger than a pipe's buffer, after the link: git still had this to
+    # write when the extraction stopped at the link, and waited for ever.
+    site.write("content/zz-large.md", "---\ntitle: Large\n---\n" + "words " * 100_000)
+    (site.root / "content/passwords").symlink_to("/etc/passwd")
+    git(site.root, "init", "--quiet")
+    commit(site.root, "An absolute symlink")
+    started = time.monotonic()
+    result = site.run("diff", "HEAD")
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert "base (HEAD): its files cannot be compared safely" in result.stderr
+    assert "content/passwords" in result.stderr
+    assert "Traceback" not in result.stderr

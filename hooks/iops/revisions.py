@@ -10,6 +10,13 @@ import sys
 import tarfile
 from pathlib import Path
 
+GIT_TIME_LIMIT = 300
+"""Seconds `git archive` may take: a commit of this repository takes well under one."""
+
+BUILD_TIME_LIMIT = 3600
+"""Seconds each side's build may take before `diff` gives up on it (a cold
+build of 20,000 posts takes a few minutes)."""
+
 
 class RevisionError(Exception):
     """A side could not be exported or built: the message says which and why."""
@@ -30,19 +37,36 @@ def export_ref(root: Path, ref: str, dest: Path) -> Path:
         said = f" {found.stderr.strip()}" if found.stderr.strip() else ""
         raise RevisionError(f"base ({ref}): not a commit of the git repository at {root}.{said}")
     dest.mkdir(parents=True)
+    # The archive goes to a file, not a pipe: reading a pipe while git also
+    # writes to another one (or stopping half-way, when the tar is refused)
+    # left git blocked on a full pipe and this process waiting for it.
+    archive_path = dest.with_name(dest.name + ".tar")
     command = [git, "-C", str(root), "archive", "--format=tar", found.stdout.strip()]
-    with subprocess.Popen(  # noqa: S603 (git, with a commit's id)
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as process:
-        assert process.stdout is not None and process.stderr is not None
-        try:
-            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-                archive.extractall(dest, filter="data")
-        except tarfile.TarError as err:
-            said = process.stderr.read().decode(errors="replace").strip()
-            raise RevisionError(f"base ({ref}): could not export it: {err}. {said}") from err
-    if process.returncode:
-        raise RevisionError(f"base ({ref}): git archive failed.")
+    try:
+        with archive_path.open("wb") as out:
+            done = subprocess.run(  # noqa: S603 (git, with a commit's id)
+                command, stdout=out, stderr=subprocess.PIPE, timeout=GIT_TIME_LIMIT, check=False
+            )
+    except subprocess.TimeoutExpired:
+        raise RevisionError(
+            f"base ({ref}): git archive took more than {GIT_TIME_LIMIT} s; nothing was compared."
+        ) from None
+    if done.returncode:
+        said = done.stderr.decode(errors="replace").strip()
+        raise RevisionError(f"base ({ref}): git archive failed: {said}")
+    try:
+        with tarfile.open(archive_path, mode="r:") as archive:
+            archive.extractall(dest, filter="data")
+    except tarfile.FilterError as err:
+        raise RevisionError(
+            f"base ({ref}): its files cannot be compared safely: {err} (a symlink or file "
+            "that points outside the repository). Remove it from that commit's tree, or "
+            "compare against an already built site with --base-site."
+        ) from err
+    except tarfile.TarError as err:
+        raise RevisionError(f"base ({ref}): could not export it: {err}.") from err
+    finally:
+        archive_path.unlink(missing_ok=True)
     return dest
 
 
@@ -68,7 +92,15 @@ def build_sites(builds: dict[str, tuple[Path, Path]], now: int, fallback: Path) 
         )
     failed = []
     for label, process in running.items():
-        said, _ = process.communicate()
+        try:
+            said, _ = process.communicate(timeout=BUILD_TIME_LIMIT)
+        except subprocess.TimeoutExpired:
+            for other in running.values():
+                other.kill()
+                other.communicate()
+            raise RevisionError(
+                f"{label}: the build took more than {BUILD_TIME_LIMIT} s; nothing was compared."
+            ) from None
         if process.returncode:
             failed.append(label)
             print(f"{label}: the build failed:", file=sys.stderr)
