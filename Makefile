@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # pinned with hashes in package-lock.json; install scripts never run.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site serve check test lint lock clean
+.PHONY: site serve check test lint lock clean system-tools
 
 site: $(STAMP)
 	$(BIN)/python build.py build
@@ -19,8 +19,32 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python build.py check
 
-test: $(STAMP) $(NODE_STAMP) lint
+test: system-tools $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
+
+# What the tests run besides Python: Debian's headless Chromium (browser
+# tests), jing (Atom against RELAX NG), Java (jing, the Nu Html Checker) and
+# npm (the offline checkers above). As root with apt-get (CI, a container)
+# they are installed; elsewhere make stops here, in its first second, with
+# the one command to run, not after minutes of failing tests.
+# Each entry is COMMAND:DEBIAN-PACKAGE. APT_INSTALL=no only says what to run.
+SYSTEM_TOOLS := chromium:chromium jing:jing java:default-jre-headless npm:npm
+APT_INSTALL ?= yes
+system-tools:
+	@missing=""; \
+	for pair in $(SYSTEM_TOOLS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$(APT_INSTALL)" = yes ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's$$missing for the tests..."; \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	else \
+	  echo "make test needs Debian's$$missing, which this machine lacks. Run:" >&2; \
+	  echo "  sudo apt-get install$$missing" >&2; \
+	  exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
