@@ -20,7 +20,7 @@ import click
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from iops.cache import cache_switched  # noqa: E402
+from iops.cache import cache_in_use, cache_switched  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
 from iops.settings import (  # noqa: E402
@@ -93,7 +93,8 @@ def cli(ctx: click.Context, root: Path, verbose: bool) -> None:
 def check(root: Path, fmt: str) -> None:
     """Validate all content without building; list every problem at once."""
     started = time.perf_counter()
-    plan = _plan(root)
+    with cache_in_use(root, "check"):
+        plan = _plan(root)
     for item in plan.site.held_back:
         reason = "draft" if item.draft else f"scheduled for {item.when:%Y-%m-%d %H:%M %Z}"
         click.echo(f"not published: {item.source} ({reason})")
@@ -152,14 +153,15 @@ def build(
     from site_build import BuildOptions, build_into
 
     how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview)
-    with cache_switched(how.cache):  # planning parses through the cache too
-        plan = _plan(root, bodies=True, preview=preview)
-    if _report(plan.problems):
-        sys.exit(1)
     target = (site_dir or root / "site").resolve()
-    started = time.perf_counter()
-    with prepared(plan):
-        built = build_into(root, target, how)
+    # Planning parses through the cache too; other builds may use it meanwhile.
+    with cache_switched(how.cache), cache_in_use(root, "preview" if preview else "build"):
+        plan = _plan(root, bodies=True, preview=preview)
+        if _report(plan.problems):
+            sys.exit(1)
+        started = time.perf_counter()
+        with prepared(plan):
+            built = build_into(root, target, how)
     if not built:
         click.echo(f"The build failed; {target} was left as it was.", err=True)
         sys.exit(1)

@@ -8,11 +8,14 @@ the parallel one (`parallel_build`), with the MkDocs hooks reusing the plan
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,13 +61,33 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{target.name}-new-"
-    remove_abandoned(target.parent, prefix)
-    remove_abandoned(target.parent, _old_prefix(target))
-    staging, lock = make_held(target.parent, prefix)
+    with _sole_builder_of(target):
+        remove_abandoned(target.parent, prefix)
+        remove_abandoned(target.parent, _old_prefix(target))
+        staging, lock = make_held(target.parent, prefix)
+        try:
+            return _build_and_place(root, target, staging, how)
+        finally:
+            os.close(lock)  # only now: until it is in place, another build must not take it
+
+
+@contextmanager
+def _sole_builder_of(target: Path) -> Iterator[None]:
+    """Hold `target` for one build at a time. A build reads the live site to
+    keep the pages it already has, then updates it in place: another build
+    updating it in between would leave pages of neither. A second build of
+    the same folder waits (builds of other folders, as `serve`'s preview is,
+    run side by side)."""
+    handle = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        return _build_and_place(root, target, staging, how)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            click.echo(f"Waiting for another build of {target} to end...", err=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
     finally:
-        os.close(lock)  # only now: until it is in place, another build must not take it
+        os.close(handle)
 
 
 def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions) -> bool:

@@ -5,12 +5,22 @@ Entries are files named by their key, written whole and renamed into place
 so a build that is killed halfway leaves only complete entries, and any
 number of processes may read and write at once. A build says which keys it
 used; `Cache.sweep` then drops the rest, so the cache holds one site's worth.
+
+Several builds may share the cache at once (an editor's `serve` beside a
+`build`, or `check`): each holds it in use (`cache_in_use`), and the entries a
+build did not use are dropped only when it is the only one using the cache,
+keeping those that the last build of every flavour (build, preview, check)
+used. A sweep in the middle of another build deleted entries that build was
+about to link into its site.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import json
+import logging
 import os
 import pickle
 import secrets
@@ -30,6 +40,12 @@ left: no build takes an hour writing one (at 20,000 posts, a whole build
 takes minutes)."""
 CACHE_SWITCH = "IOPS_BUILD_CACHE"
 """Set to ``off`` (``build.py build --no-cache``) to render everything again."""
+USERS_LOCK = ".in-use"
+"""In `CACHE_DIR`: every process using the cache holds a shared lock on it."""
+USED_RECORDS = ".used"
+"""In `CACHE_DIR`: the keys the last build of each flavour used, by part."""
+
+log = logging.getLogger("mkdocs.iops.cache")
 
 
 def _new_file_mode() -> int:
@@ -205,9 +221,18 @@ class Cache:
     def sweep(self, used: Iterable[str]) -> int:
         """Delete every entry but the `used` ones; how many were deleted.
 
+        Within `cache_in_use`, nothing is deleted yet: the keys are noted, and
+        the entries no build of any flavour used are deleted when the cache is
+        released, if no other build is using it then.
+
         A ".tmp-" entry is being written by another build, unless it is older
         than `ABANDONED_AFTER`: then the build that made it was stopped."""
-        keep = set(used)
+        if _in_use is not None and _in_use.pid == os.getpid():
+            _in_use.note(self.folder, used)
+            return 0
+        return self._sweep_now(set(used))
+
+    def _sweep_now(self, keep: set[str]) -> int:
         dropped = 0
         if not self.folder.is_dir():
             return 0
@@ -226,6 +251,89 @@ class Cache:
                     entry.unlink(missing_ok=True)
                 dropped += 1
         return dropped
+
+
+class _InUse:
+    """This process's hold on the cache (`cache_in_use`), and the keys its
+    build used in each part."""
+
+    def __init__(self, folder: Path, flavour: str, handle: int) -> None:
+        self.folder, self.flavour, self.handle = folder, flavour, handle
+        self.pid = os.getpid()
+        """Workers forked from the build inherit this object, not the hold."""
+        self.used: dict[str, set[str]] = {}
+
+    def note(self, part: Path, used: Iterable[str]) -> None:
+        self.used.setdefault(part.relative_to(self.folder).as_posix(), set()).update(used)
+
+    def release(self) -> None:
+        """Record the keys used, then sweep if no other process uses the cache."""
+        records = self.folder / USED_RECORDS
+        records.mkdir(exist_ok=True)
+        mine = {part: sorted(keys) for part, keys in self.used.items()}
+        _write_whole(records / f"{self.flavour}.json", json.dumps(mine).encode())
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        try:  # taken only when no other build holds the cache, and none starts meanwhile
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("another build is using the cache: its unused entries stay for now")
+            return
+        kept = _recorded_keys(records)
+        dropped = sum(
+            Cache(self.folder / part)._sweep_now(kept.get(part, set())) for part in self.used
+        )
+        log.info(f"cache: {dropped} entries no build uses any more deleted")
+
+
+@contextmanager
+def cache_in_use(root: Path, flavour: str) -> Iterator[None]:
+    """Use the cache at `root` for the block (unless switched off): its sweeps
+    wait until the block has succeeded, and happen then only if no other
+    process is using the cache. A process that starts using it meanwhile
+    waits for that sweep to end. `flavour` names the kind of build (``build``,
+    ``preview``, ``check``), whose last set of keys every sweep keeps."""
+    global _in_use
+    if os.environ.get(CACHE_SWITCH, "on") == "off":
+        yield
+        return
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / USERS_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        _in_use = _InUse(folder, flavour, handle)
+        yield
+        _in_use.release()
+    finally:
+        _in_use = None
+        os.close(handle)  # and with it the lock, however the block ended
+
+
+_in_use: _InUse | None = None
+
+
+def _recorded_keys(records: Path) -> dict[str, set[str]]:
+    """The keys of every flavour's last build, by part; a record that cannot
+    be read keeps nothing (its entries are made again if needed)."""
+    kept: dict[str, set[str]] = {}
+    for record in records.glob("*.json"):
+        try:
+            parts = json.loads(record.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if not isinstance(parts, dict):
+            continue
+        for part, keys in parts.items():
+            if isinstance(keys, list):
+                kept.setdefault(str(part), set()).update(str(key) for key in keys)
+    return kept
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    Path(temporary).replace(target)
 
 
 def link_tree(
