@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import NOW, REPO, FixtureSite, tree_digests
 
-ROUNDS = 4
+ROUNDS = 3
 TOPICS = ["vision", "economy", "ecology", "media"]
 
 
@@ -45,30 +46,35 @@ def _populate(site: FixtureSite) -> None:
     )
 
 
-def _start(site: FixtureSite, *args: str) -> subprocess.Popen[str]:
-    """build.py on the site in a process of its own, its output in a file
-    (never a pipe left unread)."""
+@dataclass
+class Running:
+    args: tuple[str, ...]
+    process: subprocess.Popen[bytes]
+    log: Path
+    """Its output: a file, never a pipe left unread."""
+
+
+def _start(site: FixtureSite, *args: str) -> Running:
+    """build.py on the site, in a process of its own."""
     env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), "PATH": "/usr/bin:/bin"}
-    log = (site.root / f".log-{len(list(site.root.glob('.log-*')))}").open("w")
+    log = site.root / f".log-{len(list(site.root.glob('.log-*')))}"
     command = [sys.executable, str(REPO / "build.py"), "--root", str(site.root), *args]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
-    process.args = [*command, log.name]  # where its output is, for the failure message
-    log.close()
-    return process
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    return Running(args, process, log)
 
 
-def _finish(processes: list[subprocess.Popen[str]]) -> None:
+def _finish(runs: list[Running]) -> None:
     failures = []
-    for process in processes:
+    for run in runs:
         try:
-            code = process.wait(timeout=300)
+            code = run.process.wait(timeout=300)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            run.process.kill()
+            run.process.wait()
             code = -1
         if code:
-            said = Path(process.args[-1]).read_text("utf-8")
-            failures.append(f"{process.args[3:-1]} exited {code}:\n{said}")
+            failures.append(f"{run.args} exited {code}:\n{run.log.read_text('utf-8')}")
     assert not failures, "\n".join(failures)
 
 
