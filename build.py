@@ -7,6 +7,7 @@ imported only by the commands that build."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -32,9 +33,14 @@ from iops.settings import (  # noqa: E402
 )
 
 
-def _plan(root: Path, *, bodies: bool = False, preview: bool = False) -> Plan:
+def _plan(
+    root: Path, *, bodies: bool = False, preview: bool = False, site_url: str | None = None
+) -> Plan:
     # Checking renders nothing, so the Markdown bodies are not even kept.
-    return plan_site(_settings(root), build_time(root), preview=preview, bodies=bodies)
+    settings = _settings(root)
+    if site_url:  # the preview's own address
+        settings = dataclasses.replace(settings, site_url=site_url.rstrip("/") + "/")
+    return plan_site(settings, build_time(root), preview=preview, bodies=bodies)
 
 
 def _settings(root: Path) -> Settings:
@@ -133,6 +139,8 @@ def check(root: Path, fmt: str) -> None:
 # For `serve`, which builds its preview so: drafts and scheduled posts shown,
 # as of the clock's time. Hidden: such a site is not one to publish.
 @click.option("--preview", is_flag=True, hidden=True)
+# For `serve` too: the preview's links to itself go to its own address.
+@click.option("--site-url", hidden=True)
 @click.pass_obj
 def build(
     root: Path,
@@ -142,6 +150,7 @@ def build(
     page_time_limit: float,
     plain: bool,
     preview: bool,
+    site_url: str | None,
 ) -> None:
     """Check, then build the site strictly; site/ is replaced only on success."""
     clock = read_build_time(None if preview else root)
@@ -152,11 +161,11 @@ def build(
     os.environ["SOURCE_DATE_EPOCH"] = str(clock.epoch)
     from site_build import BuildOptions, build_into
 
-    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview)
+    how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview, site_url)
     target = (site_dir or root / "site").resolve()
     # Planning parses through the cache too; other builds may use it meanwhile.
     with cache_switched(how.cache), cache_in_use(root, "preview" if preview else "build"):
-        plan = _plan(root, bodies=True, preview=preview)
+        plan = _plan(root, bodies=True, preview=preview, site_url=site_url)
         if _report(plan.problems):
             sys.exit(1)
         started = time.perf_counter()

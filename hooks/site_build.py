@@ -45,6 +45,8 @@ class BuildOptions:
     """How long a page's Markdown may take (not for the plain build)."""
     preview: bool = False
     """Drafts and scheduled posts shown, marked (`build.py serve`)."""
+    site_url: str | None = None
+    """The address the site is served at, if not `site_url` (the preview's)."""
 
 
 def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> bool:
@@ -92,7 +94,10 @@ def _sole_builder_of(target: Path) -> Iterator[None]:
 
 def _build_and_place(root: Path, target: Path, staging: Path, how: BuildOptions) -> bool:
     try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
+        overrides = {"site_url": how.site_url} if how.site_url else {}
+        config = load_config(
+            str(root / "mkdocs.yml"), site_dir=str(staging), strict=True, **overrides
+        )
         config.plugins.on_startup(command="serve" if how.preview else "build", dirty=False)
         try:
             with cache_switched(how.cache):  # read by the hooks and iops

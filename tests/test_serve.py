@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,26 @@ def served(fixture_site: FixtureSite, tmp_path: Path) -> Iterator[Served]:
         "content/blog/2030-01-01-later.md",
         "---\ntitle: From the future\ndate: 2030-01-01\nauthor: ada\n---\nLater.\n",
     )
+    with _serve(fixture_site, tmp_path) as served:
+        yield served
+
+
+def _get_error(url: str, deadline: float) -> str:
+    """The body of a page served with an error status (as soon as the server answers)."""
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback
+                raise AssertionError(f"{url} was served without an error")
+        except urllib.error.HTTPError as err:
+            return str(err.read().decode("utf-8"))
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@contextmanager
+def _serve(fixture_site: FixtureSite, tmp_path: Path) -> Iterator[Served]:
     port = _free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
     log = tmp_path / "serve.log"
@@ -137,9 +158,38 @@ def test_a_failed_build_keeps_the_last_good_preview(
     deadline = time.monotonic() + 120
     assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
     fixture_site.write(DRAFT, _draft("Broken.", date="2016-13-45"))
-    said = served.wait_to_say("the preview is as it was", deadline)
+    said = served.wait_to_say("its problems are shown in the browser", deadline)
     # The problem is said as `build` says it: the file, its line and the field.
     assert "content/blog/2016-01-01-draft.md:3: date:" in said, said
-    assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
+    # and shown over the page the reader is on, the last good preview beneath.
+    page = _get(served.url + DRAFT_PAGE, deadline)
+    notice = page[page.index('<div role="alert" lang="en"') :]
+    assert notice.index("The preview could not be built") < notice.index("Draft body.")
+    assert "content/blog/2016-01-01-draft.md:3: date:" in notice
     fixture_site.write(DRAFT, _draft("Mended."))
     served.wait_to_serve(DRAFT_PAGE, "Mended.", deadline)
+    assert "The preview could not be built" not in _get(served.url + DRAFT_PAGE, deadline)
+
+
+def test_a_preview_that_never_built_shows_its_problems_escaped(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    fixture_site.write(
+        "content/blog/2016-02-01-bad.md",
+        "---\ntitle: <script>alert(1)</script>\ndate: 2016-02-01\nauthor: nobody\n---\n",
+    )
+    with _serve(fixture_site, tmp_path) as served:
+        deadline = time.monotonic() + 90
+        served.wait_to_say("its problems are shown in the browser", deadline)
+        page = _get_error(served.url + "blog/", deadline)
+        assert "The preview could not be built" in page
+        assert "content/blog/2016-02-01-bad.md:4: author:" in page
+        assert "<script>alert" not in page  # only the live-reload script runs
+        assert "livereload(" in page  # and it reloads once the build succeeds
+
+
+def test_the_preview_links_to_its_own_address(served: Served) -> None:
+    deadline = time.monotonic() + 90
+    page = _get(served.url + DRAFT_PAGE, deadline)
+    assert f'<link rel="canonical" href="{served.url}{DRAFT_PAGE}"' in page
+    assert "https://example.org/" not in page
