@@ -301,3 +301,7 @@ def test_the_new_markup_is_valid_html(built: Path, tmp_path: Path) -> None:
     baseline = json.loads(VNU_BASELINE.read_text("utf-8"))["errors"]
     breaches = [b for b in baseline_breaches(errors, baseline) if "no longer occurs" not in b]
     assert breaches == []
+
+
+def test_a_partial_date_reads_as_typed() -> None:
+    assert [str(PartialDate(2012)), str(PartialDate(2012, 3))] == ["2012", "2012-03"]

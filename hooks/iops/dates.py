@@ -27,6 +27,10 @@ class PartialDate:
         """2012 or 2012-03: valid in HTML's <time datetime>."""
         return f"{self.year:04d}" if self.month is None else f"{self.year:04d}-{self.month:02d}"
 
+    def __str__(self) -> str:
+        """As typed, like a date's str(): wherever a field's value is shown as text."""
+        return self.isoformat()
+
 
 Day = dt.date | dt.datetime | PartialDate
 
