@@ -8,6 +8,7 @@ imported only by the commands that build."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import os
 import sys
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from iops.cache import cache_in_use, cache_switched  # noqa: E402
+from iops.model import held_back_reason  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
 from iops.settings import (  # noqa: E402
@@ -99,11 +101,12 @@ def cli(ctx: click.Context, root: Path, verbose: bool) -> None:
 def check(root: Path, fmt: str) -> None:
     """Validate all content without building; list every problem at once."""
     started = time.perf_counter()
+    clock = read_build_time(root)
     with cache_in_use(root, "check"):
-        plan = _plan(root)
+        plan = plan_site(_settings(root), clock.now, bodies=False)
+    wall = datetime.datetime.now(datetime.UTC)
     for item in plan.site.held_back:
-        reason = "draft" if item.draft else f"scheduled for {item.when:%Y-%m-%d %H:%M %Z}"
-        click.echo(f"not published: {item.source} ({reason})")
+        click.echo(f"not published: {item.source} ({held_back_reason(item, clock, wall)})")
     if _report(plan.problems, github=fmt == "github"):
         sys.exit(1)
     elapsed = time.perf_counter() - started

@@ -90,6 +90,13 @@ BAD_FILES = {
     "content/blog/2014-06-02-big.md": (
         "---\ntitle: L\ndate: 2014-06-02\nauthor: ada\n---\n" + "x" * 1_000_001
     ),
+    "content/blog/2014-07-01-tab.md": (
+        "---\ntitle: T\ndate: 2014-07-01\nauthor: ada\ntags:\n\t- a\n---\n"
+    ),
+    "content/blog/2014-07-02-visions.md": (
+        "---\ntitle: V\ndate: 2014-07-02\nauthor: ada\ntags: [visions]\n---\n"
+    ),
+    "content/blog/2014-07-03-named.md": "---\ntitle: W\ndate: 2014-08-03\nauthor: ada\n---\n",
     "content/members/cy.md": "---\nname: Cy\nchapter: paris\n---\n",
     "content/members/di.md": "---\nname: Di\nlang: 'not a language'\n---\n",
     "content/members/ed.md": "---\nname: Ed\nlinks: [{label: L, url: 'javascript:x'}]\n---\n",

@@ -41,7 +41,7 @@ EXAMPLES = settings(
 )
 
 FUZZED = {
-    "post": "content/blog/2026-02-01-fuzzed.md",
+    "post": "content/blog/2014-02-01-fuzzed.md",
     "news": "chapters/london/news/2014-02-01-fuzzed.md",
     "event": "chapters/london/events/2026-12-01-fuzzed.md",
     "project": "content/projects/fuzzed.md",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import hints
 from .model import Item
 from .problems import Problem
 from .settings import Settings
@@ -46,7 +47,7 @@ def check_items(
     is not among `items`: it exists, so naming it is no error of another file."""
     broken = set(broken)
     problems: list[Problem] = [*_check_references(items, broken), *_check_owners(items, broken)]
-    for check in (_check_federation, _check_item_rules):
+    for check in (_check_federation, _check_item_rules, hints.tag_problems):
         problems.extend(check(items))
     return problems
 
@@ -69,7 +70,7 @@ def _check_references(items: list[Item], broken: set[tuple[str, str]]) -> Iterab
                         item.meta.line(field),
                         field,
                         f"there is no {target} named {name!r}",
-                        _TARGET_HINTS[target],
+                        hints.did_you_mean(name, names[target], _TARGET_HINTS[target]),
                     )
 
 
@@ -192,7 +193,7 @@ def _poll_rules(item: Item) -> Iterable[Problem]:
                 "give each option once and add up its votes",
             )
         for option in question["options"]:
-            if option["votes"] < 0:
+            if option.get("votes", 0) < 0:
                 yield Problem(
                     item.source,
                     line,
@@ -214,16 +215,26 @@ def _check_item_rules(items: list[Item]) -> Iterable[Problem]:
         rule = _ITEM_RULES.get(item.kind)
         if rule:
             yield from rule(item)
+        yield from hints.file_date_problems(item)
 
 
 def item_claims(items: Iterable[Item]) -> list[Claim]:
+    """Each item's URL, and each of its aliases but one that is its URL
+    (imported with the old site's addresses): that address is already there,
+    so no redirect is made for it."""
     claims = []
     for item in items:
         claims.append(Claim(item.url, item.source, None, "url", "its page"))
         for alias in item.aliases:
             url = alias if alias.endswith((".html", ".htm", ".php")) else alias + "/"
+            if _same_url(url, item.url):
+                continue
             claims.append(Claim(url, item.source, item.meta.line("aliases"), "aliases", "an alias"))
     return claims
+
+
+def _same_url(one: str, other: str) -> bool:
+    return one.strip("/") == other.strip("/")
 
 
 def url_collisions(claims: Iterable[Claim]) -> Iterable[Problem]:
@@ -238,12 +249,15 @@ def url_collisions(claims: Iterable[Claim]) -> Iterable[Problem]:
             if not claim.source:  # a generated page: the file claiming its URL is told
                 continue
             others = "; ".join(_describe(o) for o in group if o is not claim)
+            hint = "rename one of the files or change the alias so each URL is used once"
+            if all(o.source == claim.source for o in group):  # an alias of its own page
+                hint = "remove the alias: it differs from the page's own address only in case"
             yield Problem(
                 claim.source,
                 claim.line,
                 claim.field,
                 f"{claim.what} would be published at /{url}/, as would {others}",
-                "rename one of the files or change the alias so each URL is used once",
+                hint,
             )
 
 

@@ -255,9 +255,11 @@ def _entry(item: Item, site: Site, html: str) -> FeedEntry:
     when = item.when or _EPOCH
     entry.published(when)
     entry.updated(when)
-    author = site.members.get(item.author or "")
-    if author is not None:
-        entry.author(name=clean_text(author.title), uri=urljoin(site.settings.site_url, author.url))
+    for handle in item.authors:  # every author, as Atom allows (RSS takes none without e-mail)
+        author = site.members.get(handle)
+        if author is not None:
+            uri = urljoin(site.settings.site_url, author.url)
+            entry.author(name=clean_text(author.title), uri=uri)
     for tag in item.tags:
         entry.category(term=tag)
     # RSS readers take <description> as HTML, so the plain text goes in escaped;

@@ -7,7 +7,6 @@ A field type is a function ``(Value) -> typed value`` that raises
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -23,8 +22,6 @@ FieldType = Callable[[Value], Any]
 HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 # GitHub's account names: letters, digits and single inner hyphens, 1-39 characters.
 GITHUB_ACCOUNT_PATTERN = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _URL_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -35,7 +32,7 @@ class FieldError(Exception):
         self.message, self.hint, self.line = message, hint, line
 
 
-def _scalar(value: Value, hint: str) -> Scalar:
+def single_value(value: Value, hint: str) -> Scalar:
     if not isinstance(value, Scalar):
         shape = "a list" if isinstance(value, YamlList) else "a set of fields"
         raise FieldError(f"expected a single value, found {shape}", hint, value.line)
@@ -48,52 +45,22 @@ def text(value: Value) -> str:
     Only YAML's own white space is stripped: a no-break space or any other
     character was typed on purpose, so a title of one no-break space stays.
     """
-    scalar = _scalar(value, "write the text on the same line, in quotes if it has a colon")
+    scalar = single_value(value, "write the text on the same line, in quotes if it has a colon")
     typed = scalar.text.strip(" \t\r\n")
     if scalar.is_null or not typed:
         raise FieldError("the value is empty", "write the text after the colon", scalar.line)
     return typed
 
 
-def _iso(
-    scalar: Scalar, shape: re.Pattern[str], parse: Callable[[str], Any], what: str, form: str
-) -> Any:
-    """Read an ISO date or time: first its shape, then whether it exists."""
-    if not shape.match(scalar.text):
-        raise FieldError(f"{scalar.text!r} is not a {what}", f"write it as {form}", scalar.line)
-    try:
-        return parse(scalar.text)
-    except ValueError as err:
-        raise FieldError(
-            f"{scalar.text!r} is not a real {what} ({err})",
-            "check the month (01-12), the day of the month and any hour (00-23) and minutes",
-            scalar.line,
-        ) from None
-
-
-def date(value: Value) -> dt.date:
-    scalar = _scalar(value, "write a date as YYYY-MM-DD")
-    return _iso(scalar, _DATE, dt.date.fromisoformat, "date", "YYYY-MM-DD, e.g. 2014-01-15")
-
-
-def local_datetime(value: Value) -> dt.datetime:
-    """A wall-clock time without offset: its timezone is given apart."""
-    scalar = _scalar(value, "write a time as YYYY-MM-DDTHH:MM")
-    if _DATE.match(scalar.text):
-        return dt.datetime.combine(date(value), dt.time())
-    form = "YYYY-MM-DDTHH:MM, e.g. 2014-11-25T18:30, in the local time"
-    return _iso(scalar, _DATETIME, dt.datetime.fromisoformat, "date and time", form)
-
-
 def boolean(value: Value) -> bool:
-    scalar = _scalar(value, "write true or false")
+    scalar = single_value(value, "write true or false")
     if scalar.text in ("true", "True", "TRUE", "false", "False", "FALSE") and not scalar.quoted:
         return scalar.text.lower() == "true"
     raise FieldError(f"{scalar.text!r} is not true or false", "write true or false", scalar.line)
 
 
 def integer(value: Value) -> int:
-    scalar = _scalar(value, "write a whole number")
+    scalar = single_value(value, "write a whole number")
     if scalar.quoted or not _INTEGER.match(scalar.text):
         raise FieldError(
             f"{scalar.text!r} is not a whole number",
@@ -250,6 +217,22 @@ def listing(item_type: FieldType, *, unique: bool = True) -> FieldType:
                         value.items[index].line,
                     )
         return items
+
+    return read
+
+
+def one_or_more(item_type: FieldType) -> FieldType:
+    """One value, or a list of them (``author: a`` or ``author: [a, b]``):
+    always read as a tuple."""
+    many = listing(item_type)
+
+    def read(value: Value) -> tuple[Any, ...]:
+        if isinstance(value, YamlList):
+            items = many(value)
+            if not items:
+                raise FieldError("the list is empty", "name at least one", value.line)
+            return items
+        return (item_type(value),)
 
     return read
 

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from .dates import PartialDate
 from .problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
@@ -72,7 +73,7 @@ def front_matter_problems(
             )
         )
     for name, value in values.items():
-        if isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        if isinstance(value, dt.date | PartialDate) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             problems.append(
                 Problem(
                     rel,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import checks, urls
 from .cache import build_cache
+from .dates import PartialDate
 from .limits import image_problems
 from .model import Item, Site
 from .parsing import Parsed, parse_files
@@ -136,12 +137,14 @@ def _make_item(parsed: Parsed, settings: Settings, zones: dict[str, str]) -> Ite
         draft=front.get("draft", False),
         summary=front.get("summary"),
         tags=front.get("tags", ()),
-        author=front.get("author"),
+        authors=front.get("author", ()),
         aliases=front.get("aliases", ()),
     )
 
 
 def _when(value: object, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    if isinstance(value, PartialDate):  # sorts at its start; pages show it as given
+        value = value.first_day
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=zone)
     if isinstance(value, dt.date):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .schema import FrontMatter
-from .settings import Settings
+from .settings import BuildTime, Settings
 
 DATED_KINDS = frozenset({"post", "news"})
 """Kinds held back until their date has come."""
@@ -48,8 +48,8 @@ class Item:
     """Held back from the public build (``draft: true``)."""
     summary: str | None = None
     tags: tuple[str, ...] = ()
-    author: str | None = None
-    """A member handle."""
+    authors: tuple[str, ...] = ()
+    """Member handles (`author`, one or a list), in the order given."""
     aliases: tuple[str, ...] = ()
     """Old URL paths that redirect to the item."""
 
@@ -71,6 +71,28 @@ class Item:
 
 
 _UNDATED = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def held_back_reason(item: Item, clock: BuildTime, wall: dt.datetime) -> str:
+    """Why `check` leaves the item out, as it says so: a draft, or a date that
+    has not come by the build's clock. That clock is the last commit's time
+    (`settings.read_build_time`), not the wall clock `wall`: a post dated
+    today waits until it is committed (an edit not yet committed is checked
+    as of the last commit)."""
+    if item.draft or item.when is None:
+        return "draft"
+    when = f"scheduled for {item.when:%Y-%m-%d %H:%M %Z}"
+    built = f"{clock.now:%Y-%m-%d %H:%M %Z}"
+    if clock.source == "the last commit":
+        if item.when <= wall:
+            return (
+                f"{when}; the build's clock is the time of the last commit, {built}: "
+                "it is published once committed"
+            )
+        return f"{when}; the first build after that publishes it (each night's, or a commit's)"
+    if clock.source == "SOURCE_DATE_EPOCH":
+        return f"{when}; the build's clock is SOURCE_DATE_EPOCH, {built}"
+    return f"{when}; the first build after that publishes it"
 
 
 def by_age(item: Item) -> tuple[float, str]:
@@ -160,11 +182,12 @@ class Site:
 
     @cached_property
     def by_author(self) -> dict[str, list[Item]]:
-        """Items with an `author`, by member handle, in source order."""
+        """Items with an `author`, by member handle, in source order: an
+        item with several authors is under each."""
         authored: dict[str, list[Item]] = defaultdict(list)
         for item in self.items:
-            if item.author:
-                authored[item.author].append(item)
+            for handle in item.authors:
+                authored[handle].append(item)
         return authored
 
     def owned_by(self, kind: str, chapters: set[str]) -> list[Item]:
@@ -192,3 +215,7 @@ class Directory:
     settings: Settings
     members: Mapping[str, Item]
     chapters: Mapping[str, Item]
+
+    def authors(self, item: Item) -> list[Item]:
+        """The members who wrote `item`, in the order its `author` names them."""
+        return [self.members[handle] for handle in item.authors if handle in self.members]

@@ -36,30 +36,47 @@ class PollState(StrEnum):
 @dataclass(frozen=True)
 class OptionResult:
     label: str
-    votes: int
-    tenths: int
-    """The option's share of the question's answers, in tenths of a percent."""
+    votes: int | None
+    """None when the count was not recorded (lost with an old site)."""
+    tenths: int | None
+    """The option's share of the question's answers, in tenths of a percent;
+    None when any option's count of the question is unknown (see `QuestionResult`)."""
 
     @property
-    def percent(self) -> float:
-        return self.tenths / 10
+    def percent(self) -> float | None:
+        return None if self.tenths is None else self.tenths / 10
 
     @property
-    def percent_text(self) -> str:
+    def percent_text(self) -> str | None:
         """'68.6': always one decimal, the same on the page, in the CSV and the bar."""
-        return f"{self.tenths // 10}.{self.tenths % 10}"
+        return None if self.tenths is None else f"{self.tenths // 10}.{self.tenths % 10}"
 
 
 @dataclass(frozen=True)
 class QuestionResult:
+    """A question's results. Where some options' counts were not recorded, the
+    others are shown as they are, but no total, share or turnout: each would be
+    a guess."""
+
     question: str
     options: tuple[OptionResult, ...]
-    total: int
-    """Answers given: the sum of the options' votes."""
+    total: int | None
+    """Answers given: the sum of the options' votes; None when one is unknown."""
     turnout_tenths: int | None
     """The share of the poll's voters who answered, in tenths of a percent; None
     when voters is not given, or when there are more answers than voters (several
-    options could be chosen, so who answered cannot be told)."""
+    options could be chosen, so who answered cannot be told), or with no total."""
+
+    @property
+    def unrecorded(self) -> tuple[str, ...]:
+        """The labels of the options whose counts were not recorded."""
+        return tuple(o.label for o in self.options if o.votes is None)
+
+    @property
+    def recorded(self) -> str:
+        """Whether "all", "some" or "none" of the options' counts are known."""
+        unknown = len(self.unrecorded)
+        return "all" if not unknown else "none" if unknown == len(self.options) else "some"
 
     @property
     def turnout_text(self) -> str | None:
@@ -128,12 +145,18 @@ def turnout(answers: int, voters: int | None) -> int | None:
 
 def question_result(question: dict[str, Any], voters: int | None) -> QuestionResult:
     options = question["options"]
-    votes = [option["votes"] for option in options]
+    votes = [option.get("votes") for option in options]
+    known = [count for count in votes if count is not None]
+    if len(known) < len(votes):  # no total, so no shares of it
+        results = tuple(
+            OptionResult(o["label"], count, None) for o, count in zip(options, votes, strict=True)
+        )
+        return QuestionResult(question["question"], results, None, None)
     results = tuple(
-        OptionResult(option["label"], option["votes"], share)
-        for option, share in zip(options, shares(votes), strict=True)
+        OptionResult(option["label"], count, share)
+        for option, count, share in zip(options, known, shares(known), strict=True)
     )
-    return QuestionResult(question["question"], results, sum(votes), turnout(sum(votes), voters))
+    return QuestionResult(question["question"], results, sum(known), turnout(sum(known), voters))
 
 
 # --- time ------------------------------------------------------------------------
@@ -244,7 +267,9 @@ def context(site: Site, item: Item) -> dict[str, Any]:
 
 
 def results_data(site: Site, poll: Poll) -> dict[str, Any]:
-    """The results as plain data: percentages as numbers with one decimal."""
+    """The results as plain data: percentages as numbers with one decimal;
+    a count that was not recorded, and what cannot be worked out without it,
+    as null."""
     return {
         "title": poll.item.title,
         "url": site.settings.site_url + poll.item.url,
@@ -256,6 +281,7 @@ def results_data(site: Site, poll: Poll) -> dict[str, Any]:
             {
                 "question": q.question,
                 "answers": q.total,
+                "votes_recorded": q.recorded,
                 "turnout_percent": None if q.turnout_tenths is None else q.turnout_tenths / 10,
                 "options": [
                     {"label": o.label, "votes": o.votes, "percent": o.percent} for o in q.options
@@ -275,7 +301,7 @@ def render_csv(site: Site, poll: Poll) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: quoted where needed, CRLF line ends
     writer.writerow(["question", "option", "votes", "percent"])
-    for q in poll.questions:
+    for q in poll.questions:  # a count not recorded, and its share, are left empty
         writer.writerows([q.question, o.label, o.votes, o.percent_text] for o in q.options)
     return buffer.getvalue().encode("utf-8")
 

@@ -204,6 +204,15 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
             # line where it opens.
             mark = err.context_mark
         line = first_line + mark.line if mark else first_line
+        tabbed = _tab_indented(front, mark.line if mark else 0)
+        if tabbed is not None:
+            raise _ReadError(
+                first_line + tabbed,
+                "front matter",
+                "the line is indented with a tab",
+                "YAML is indented with spaces, not tabs: "
+                f"replace the tab at the start of line {first_line + tabbed} with spaces",
+            ) from None
         what = f"{err.problem} {err.context}" if err.problem and err.context else None
         raise _ReadError(
             line,
@@ -226,6 +235,16 @@ def parse_front_matter(front: str, first_line: int = 1) -> YamlMap:
             "write one 'field: value' per line, e.g. 'title: My post'",
         )
     return value
+
+
+def _tab_indented(front: str, at: int) -> int | None:
+    """The line (from 0) of the first line indented with a tab, up to line `at`
+    where the YAML broke: libyaml's "found character that cannot start any
+    token" does not say that the character is a tab."""
+    for number, text in enumerate(front.split("\n")[: at + 1]):
+        if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
+            return number
+    return None
 
 
 @dataclass

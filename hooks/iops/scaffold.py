@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import date_fields as d
 from . import fields as f
 from . import urls
 from .loader import WHEN_FIELDS
@@ -265,7 +266,7 @@ def _start(request: Request, reasons: list[tuple[str, str]]) -> dt.datetime | No
     if request.start is None or request.kind != "event":
         return None
     try:
-        start: dt.datetime = f.local_datetime(Scalar(request.start.strip(), False, 0))
+        start: dt.datetime = d.local_datetime(Scalar(request.start.strip(), False, 0))
     except f.FieldError as err:
         reasons.append((f"--start: {err.message}", err.hint))
         return None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import date_fields as d
 from . import fields as f
 from .problems import Problem
 from .reader import SourceFile
@@ -35,12 +36,13 @@ _COMMON = {
 }
 _POST = {
     "title": _req(f.text),
-    "date": _req(f.local_datetime),
-    "author": _req(f.handle),
+    "date": _req(d.day_or_time),
+    "author": _req(f.one_or_more(f.handle)),
     "tags": _opt(f.listing(f.tag)),
     "image": _opt(f.picture),
 }
-_OPTION = f.record(label=(f.text, True), votes=(f.integer, True))
+# A count lost with an old site is left out: the page says it was not recorded.
+_OPTION = f.record(label=(f.text, True), votes=(f.integer, False))
 _QUESTION = f.record(question=(f.text, True), options=(f.listing(_OPTION, unique=False), True))
 _LINK = f.record(label=(f.text, True), url=(f.url, True))
 
@@ -48,37 +50,37 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "statement": {
         "title": _req(f.text),
         "status": _opt(f.choice("interim", "ratified")),
-        "adopted": _opt(f.date),
+        "adopted": _opt(d.date),
         "order": _opt(f.integer),
     },
     "post": _POST,
-    "news": {**_POST, "author": _opt(f.handle)},
+    "news": {**_POST, "author": _opt(f.one_or_more(f.handle))},
     "event": {
         "title": _req(f.text),
-        "start": _req(f.local_datetime),
-        "end": _opt(f.local_datetime),
+        "start": _req(d.local_datetime),
+        "end": _opt(d.local_datetime),
         "timezone": _opt(f.timezone),
         "location": _opt(f.text),
         "online": _opt(f.url),
     },
     "project": {
         "title": _req(f.text),
-        "created": _req(f.date),
+        "created": _req(d.partial_date),
         "status": _req(f.choice("proposed", "active", "completed")),
         "members": _opt(f.listing(f.handle)),
     },
     "poll": {
         "title": _req(f.text),
-        "opens": _req(f.date),
-        "closes": _req(f.date),
+        "opens": _req(d.date),
+        "closes": _req(d.date),
         "questions": _req(f.listing(_QUESTION, unique=False)),
-        "author": _opt(f.handle),
+        "author": _opt(f.one_or_more(f.handle)),
         "voters": _opt(f.integer),
     },
     "member": {
         "name": _req(f.text),
         "chapter": _opt(f.handle),
-        "joined": _opt(f.date),
+        "joined": _opt(d.partial_date),
         "links": _opt(f.listing(_LINK)),
         "avatar": _opt(f.picture),
         "github": _opt(f.github_account),
@@ -86,7 +88,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "chapter": {
         "name": _req(f.text),
         "level": _req(f.choice("national", "regional", "local")),
-        "founded": _req(f.date),
+        "founded": _req(d.partial_date),
         "parent": _opt(f.handle),
         "country": _opt(f.country),
         "place": _opt(f.text),

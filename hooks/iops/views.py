@@ -238,9 +238,11 @@ def _body_excerpt(body: str, length: int) -> str:
 
 def related(site: Site, item: Item) -> dict[str, Any]:
     """What an item's page shows beside its own text."""
-    author = site.members.get(item.author or "")
     owner = site.chapters.get(item.owner or "")
-    extra: dict[str, Any] = {"author": author, "chapter": owner if item.kind != "chapter" else None}
+    extra: dict[str, Any] = {
+        "authors": site.directory.authors(item),
+        "chapter": owner if item.kind != "chapter" else None,
+    }
     if item.kind == "member":
         extra["chapter"] = site.chapters.get(item.field("chapter") or "")
         extra["posts"] = posts_by(site, item.slug)
