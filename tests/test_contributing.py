@@ -90,6 +90,14 @@ BAD_FILES = {
     "content/blog/2014-06-02-big.md": (
         "---\ntitle: L\ndate: 2014-06-02\nauthor: ada\n---\n" + "x" * 1_000_001
     ),
+    "content/blog/2014-06-03-links.md": (
+        "---\ntitle: S\ndate: 2014-06-03\nauthor: ada\n---\n[a](nothere.md) ![b](nopic.jpg) "
+        "[c](nofile.pdf) [d](#nowhere) [e](../about/) [f](/index.md) [g](2014-06-04-later.md)\n\n"
+        '<a href="../index.md">h</a>\n'
+    ),
+    "content/blog/2014-06-04-later.md": (
+        "---\ntitle: T\ndate: 2014-06-04\nauthor: ada\ndraft: true\n---\n"
+    ),
     "content/members/cy.md": "---\nname: Cy\nchapter: paris\n---\n",
     "content/members/di.md": "---\nname: Di\nlang: 'not a language'\n---\n",
     "content/members/ed.md": "---\nname: Ed\nlinks: [{label: L, url: 'javascript:x'}]\n---\n",

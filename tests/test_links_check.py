@@ -305,3 +305,36 @@ def test_a_markdown_extension_that_fails_is_a_problem_not_a_traceback(site: Fixt
     assert "Traceback" not in checked.stderr
     assert f"{POST}: file: Markdown could not read it for its links" in checked.stderr
     assert "no_such_ext" in checked.stderr
+
+
+def test_links_in_every_kind_of_block_are_found_on_their_line(site: FixtureSite) -> None:
+    """Prose is not what Markdown reads for links: every block around it is."""
+    post(
+        site,
+        """\
+        A paragraph of words, then a [link split
+        over lines](gone-1.md "and a
+        title") in it.
+
+        1. A list item with [a link](gone-2.md).
+        2. Words only.
+
+        > A quote with [a link](gone-3.md).
+
+        | Column | Other |
+        | ------ | ----- |
+        | words  | [cell](gone-4.md) |
+
+        ~~~ python
+        print("[not a link](gone-5.md)")
+        ~~~
+
+        Term
+        : A definition with [a link](gone-6.md).
+        """,
+    )
+    problems = link_problems(site)
+    lines = {p.split(": ")[0]: p for p in problems}
+    expected = {f"{POST}:{line}" for line in (7, 10, 13, 17, 24)}
+    assert set(lines) == expected, problems
+    assert not any("gone-5" in p for p in problems)
