@@ -338,3 +338,36 @@ def test_links_in_every_kind_of_block_are_found_on_their_line(site: FixtureSite)
     expected = {f"{POST}:{line}" for line in (7, 10, 13, 17, 24)}
     assert set(lines) == expected, problems
     assert not any("gone-5" in p for p in problems)
+
+
+def _validation(site: FixtureSite, settings: str) -> None:
+    config = (site.root / "mkdocs.yml").read_text("utf-8")
+    before, _ = config.split("validation:\n", 1)
+    site.write("mkdocs.yml", before + "validation:\n" + settings)
+
+
+def test_the_sites_validation_levels_decide_what_stops_the_build(site: FixtureSite) -> None:
+    """As in MkDocs: `warn` stops the strict build, `info` is said, `ignore` is not."""
+    _validation(site, "  not_found: info\n  links:\n    anchors: ignore\n")
+    post(site, "[a](gone.md) [b](../about/mission.md#gone)\n")
+    problems = site.problems()
+    assert problems == [
+        f"{POST}:6: link: 'gone.md': there is no page content/blog/gone.md — "
+        "link to the page's file relative to this one, e.g. ../about/mission.md (warning)"
+    ]
+    checked = site.run("check")
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_links_from_the_root_name_files_where_the_site_says_so(site: FixtureSite) -> None:
+    _validation(site, "  absolute_links: relative_to_docs\n  anchors: warn\n")
+    post(site, "[a](/about/mission.md#our-aims) [b](/about/misison.md)\n")
+    problem = only(link_problems(site), f"{POST}:6: link: ")
+    assert "there is no page content/about/misison.md" in problem
+    assert len(link_problems(site)) == 1
+
+
+def test_a_javascript_address_with_spaces_is_not_taken_for_a_file(site: FixtureSite) -> None:
+    """Browsers drop the spaces and line breaks: the sanitizer removes such links."""
+    post(site, '<a href="  javascript:alert(1)">x</a> <a href="java\nscript:alert(2)">y</a>\n')
+    assert link_problems(site) == []

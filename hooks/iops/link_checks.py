@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from . import link_targets as names
-from .links import Link
+from .links import Link, as_browsers_read
 from .model import Item
 from .problems import Problem
 from .site_files import item_src_uri
@@ -46,11 +46,13 @@ def link_problems(
 
 def _check_link(item: Item, link: Link, targets: names.Targets) -> Problem | None:
     here = item_src_uri(item)
-    split = urlsplit(link.url)
-    found = _Finding(item.source, link.line, "picture" if link.picture else "link", link.url)
+    split = urlsplit(as_browsers_read(link.url))
+    field = "picture" if link.picture else "link"
+    found = _Finding(item.source, link.line, field, link.url, targets.validation)
     if not split.path:
         return _check_anchor(found, here, here, split.fragment, targets)
-    if split.path.startswith("/") or link.html:
+    from_root = split.path.startswith("/") and not targets.validation.root_is_docs
+    if from_root or link.html:
         return _check_address(found, here, unquote(split.path), split.fragment, targets)
     target = names.resolve(here, unquote(split.path))
     if target in targets.pages:
@@ -68,9 +70,15 @@ class _Finding:
     line: int | None
     field: str
     url: str
+    validation: names.Validation
 
-    def problem(self, what: str, how: str) -> Problem:
-        return Problem(self.path, self.line, self.field, what, how)
+    def problem(self, what: str, how: str, check: str = "not_found") -> Problem | None:
+        """A problem as grave as the site's `validation` makes `check`; None if ignored.
+        A link MkDocs leaves as it is counts as `not_found`: it is one on the site."""
+        severity = self.validation.severity(check)
+        if severity is None:
+            return None
+        return Problem(self.path, self.line, self.field, what, how, severity)
 
 
 def _check_anchor(
@@ -87,6 +95,7 @@ def _check_anchor(
         return found.problem(
             f"{found.url!r}: {page} has no heading #{anchor}",
             "link to the page without #…",
+            "anchors",
         )
     close = difflib.get_close_matches(anchor, sorted(ids), n=1)
     if close:
@@ -95,7 +104,7 @@ def _check_anchor(
         how = "link to one of its headings: " + ", ".join(f"#{i}" for i in sorted(ids)[:5])
     else:
         how = "it has no headings to link to: link to the page without #…"
-    return found.problem(f"{found.url!r}: {page} has no heading or id #{anchor}", how)
+    return found.problem(f"{found.url!r}: {page} has no heading or id #{anchor}", how, "anchors")
 
 
 def _check_address(
@@ -123,7 +132,7 @@ def _check_address(
 
 def _file_as_address(
     found: _Finding, here: str, meant: str, in_html: bool, targets: names.Targets
-) -> Problem:
+) -> Problem | None:
     """A page's file where an address is needed: MkDocs does not make it one."""
     if meant not in targets.pages:
         return _missing(found, here, meant, targets)
@@ -141,7 +150,7 @@ def _file_as_address(
     )
 
 
-def _missing(found: _Finding, here: str, target: str, targets: names.Targets) -> Problem:
+def _missing(found: _Finding, here: str, target: str, targets: names.Targets) -> Problem | None:
     """What to say of a link to a file that is not in the build."""
     meant = names.as_in_project(here, found.url)
     if meant in targets.pages or meant in targets.files:
@@ -174,12 +183,16 @@ def _missing(found: _Finding, here: str, target: str, targets: names.Targets) ->
     return found.problem(f"{found.url!r}: there is no {what} {names.project_path(target)}", how)
 
 
-def _missing_page(found: _Finding, here: str, target: str, targets: names.Targets) -> Problem:
+def _missing_page(
+    found: _Finding, here: str, target: str, targets: names.Targets
+) -> Problem | None:
     pages = targets.pages
+    check = "not_found"
     if target.endswith(".md"):
         what = f"there is no page {names.project_path(target)}"
         guess = names.close(target, pages)
     else:  # an address, or a folder: MkDocs wants a file
+        check = "unrecognized_links"
         what = "a link to a page must name its file (….md)"
         by_address = targets.by_address.get(f"{target}/")
         guesses = [f"{target}.md", f"{target}/index.md"]
@@ -189,7 +202,7 @@ def _missing_page(found: _Finding, here: str, target: str, targets: names.Target
         if guess
         else "link to the page's file relative to this one, e.g. ../about/mission.md"
     )
-    return found.problem(f"{found.url!r}: {what}", how)
+    return found.problem(f"{found.url!r}: {what}", how, check)
 
 
 def picture_problems(items: Iterable[Item], targets: names.Targets) -> list[Problem]:
@@ -226,6 +239,9 @@ def nav_problems(
     root: Path, targets: names.Targets, config_file: str = "mkdocs.yml"
 ) -> list[Problem]:
     """Each page of the configuration's `nav` must be one the build makes."""
+    severity = targets.validation.severity("not_found", nav=True)
+    if severity is None:
+        return []
     try:
         document = yaml.compose(
             (root / config_file).read_text("utf-8"), getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -255,6 +271,7 @@ def nav_problems(
                 "nav",
                 f"{value!r}: there is no page {names.project_path(value)}",
                 how,
+                severity,
             )
         )
     return problems

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import urls
@@ -25,6 +26,39 @@ from .site_files import PageSource, item_src_uri
 
 _CLOSE_FROM = 2000
 """Beyond this many names to choose from, a "did you mean" looks in the same folder only."""
+_LINKS_DEFAULTS = {"not_found": "warn", "anchors": "info", "unrecognized_links": "info"}
+_NAV_DEFAULTS = {"not_found": "warn"}
+_SEVERITY = {"warn": "error", "info": "warning"}
+"""The build is strict, so what MkDocs warns of stops it; `info` is said, `ignore` is not."""
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The site's `validation` levels (mkdocs.yml), as MkDocs reads them."""
+
+    links: Mapping[str, Any] = field(default_factory=lambda: dict(_LINKS_DEFAULTS))
+    nav: Mapping[str, Any] = field(default_factory=lambda: dict(_NAV_DEFAULTS))
+
+    def severity(self, check: str, *, nav: bool = False) -> str | None:
+        """`error`, `warning` or None (not said) for a kind of broken link."""
+        return _SEVERITY.get((self.nav if nav else self.links).get(check, "warn"))
+
+    @property
+    def root_is_docs(self) -> bool:
+        """Links from the root name files from content/ (MkDocs' `relative_to_docs`)."""
+        return self.links.get("absolute_links") == "relative_to_docs"
+
+
+def read_validation(config: Mapping[str, Any]) -> Validation:
+    """Top-level levels apply to links and nav both; their own win (as in MkDocs)."""
+    given = config.get("validation")
+    given = given if isinstance(given, dict) else {}
+    top = {key: value for key, value in given.items() if isinstance(value, str)}
+    links, nav = given.get("links"), given.get("nav")
+    return Validation(
+        {**_LINKS_DEFAULTS, **top, **(links if isinstance(links, dict) else {})},
+        {**_NAV_DEFAULTS, **top, **(nav if isinstance(nav, dict) else {})},
+    )
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,7 @@ class Targets:
     """Drafts and scheduled items, by the name they would have."""
     setup: Setup
     root: Path
+    validation: Validation = field(default_factory=Validation)
     _ids: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     @cached_property
@@ -60,7 +95,7 @@ class Targets:
             try:
                 self._ids[src_uri] = page_ids(body, self.setup) if body else frozenset()
             except MarkdownError:
-                self._ids[src_uri] = None  # said where the page's own links are read
+                self._ids[src_uri] = None  # the build says so, with its own time limit
         return self._ids[src_uri]
 
 
@@ -72,6 +107,7 @@ def make_targets(
     feeds: Iterable[str],
     setup: Setup,
     root: Path,
+    validation: Validation | None = None,
 ) -> Targets:
     """`files` are the project's (content/… and chapters/…); `outputs` the
     paths of the other files the build makes (calendars…), and `feeds` those
@@ -80,7 +116,9 @@ def make_targets(
     known = {src_uri(rel) for rel in files if not rel.endswith(".md")} | set(outputs)
     addresses = frozenset({*map(address, pages.values()), *known, *feeds})
     held_by_name = {item_src_uri(item): item for item in held}
-    return Targets(pages, frozenset(known), addresses, held_by_name, setup, root)
+    return Targets(
+        pages, frozenset(known), addresses, held_by_name, setup, root, validation or Validation()
+    )
 
 
 def src_uri(rel: str) -> str:
@@ -120,10 +158,15 @@ def relative(target: str, here: str) -> str:
 
 
 def close(target: str, among: Iterable[str]) -> str | None:
-    """The name nearest `target`: among all when they are few, else in its folder."""
+    """The name nearest `target`: a name like its own in the same folder, else
+    (among few names) a whole path very like it."""
     names = list(among)
+    folder, base = posixpath.split(target)
+    beside = [posixpath.basename(name) for name in names if posixpath.dirname(name) == folder]
+    found = difflib.get_close_matches(base, beside, n=1, cutoff=0.75)
+    if found:
+        return posixpath.join(folder, found[0])
     if len(names) > _CLOSE_FROM:
-        folder = posixpath.dirname(target)
-        names = [name for name in names if posixpath.dirname(name) == folder]
-    found = difflib.get_close_matches(target, names, n=1, cutoff=0.75)
+        return None
+    found = difflib.get_close_matches(target, names, n=1, cutoff=0.85)
     return found[0] if found else None

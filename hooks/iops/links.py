@@ -53,7 +53,8 @@ class Link:
     """A link or picture in a file's Markdown."""
 
     line: int | None
-    """Its line in the body (1 is the body's first), when it can be found."""
+    """Its line, when it can be found: in the body (1 is the body's first) as
+    `find_links` gives it, in the file once `parsing` has read it."""
     url: str
     picture: bool = False
     """An `img` (a picture), not an `a` (a link)."""
@@ -79,13 +80,18 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
 _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def markdown_setup(root: Path, config_file: str = "mkdocs.yml") -> Setup:
-    """The `markdown_extensions` of the site's configuration, as MkDocs reads them."""
+def read_config(root: Path, config_file: str = "mkdocs.yml") -> dict[str, Any]:
+    """The site's configuration; empty if it cannot be read (the settings say why)."""
     try:
         config = yaml.load((root / config_file).read_text("utf-8"), _Loader)  # noqa: S506
     except (OSError, yaml.YAMLError):
-        return ()
-    listed = config.get("markdown_extensions") if isinstance(config, dict) else None
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def markdown_setup(config: dict[str, Any]) -> Setup:
+    """The `markdown_extensions` of the site's configuration, as MkDocs reads them."""
+    listed = config.get("markdown_extensions")
     options: dict[str, Any] = {}
     for entry in listed if isinstance(listed, list) else []:
         if isinstance(entry, str):
@@ -217,8 +223,19 @@ def find_links(body: str, setup: Setup) -> tuple[Link, ...]:
     return tuple(_located(body, [link for link in found if _is_local(link[0])]))
 
 
+def as_browsers_read(url: str) -> str:
+    """The address as a browser reads it: without spaces and control characters
+    around it, nor tabs and line breaks inside (``java\tscript:`` has a scheme)."""
+    return url.strip("".join(map(chr, range(0x21)))).translate(_TABS_AND_BREAKS)
+
+
+_TABS_AND_BREAKS = str.maketrans("", "", "\t\n\r")
+
+
 def _is_local(url: str) -> bool:
-    return bool(url) and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", url)
+    """Not to another site, nor of another scheme (mailto:, data:, javascript:)."""
+    url = as_browsers_read(url)
+    return bool(url) and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\", url)
 
 
 def _located(body: str, found: Iterable[tuple[str, bool, bool]]) -> list[Link]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import checks, urls
 from .cache import build_cache
 from .limits import image_problems
-from .links import Link, Setup, markdown_setup
+from .links import Link, Setup, markdown_setup, read_config
 from .model import Item, Site
 from .parsing import Parsed, parse_files
 from .problems import Problem
@@ -83,7 +83,7 @@ def load_site(
         image_problems(settings.root, (rel for rel in files if not rel.endswith(".md")))
     )
     cache = build_cache(settings.root, "parse")
-    setup = markdown_setup(settings.root)
+    setup = markdown_setup(read_config(settings.root))
     links: dict[str, tuple[Link, ...]] = {}
     for result in parse_files(settings.root, markdown, bodies=bodies, cache=cache, setup=setup):
         problems.extend(result.problems)

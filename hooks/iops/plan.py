@@ -11,6 +11,7 @@ from functools import cached_property
 from . import checks, events, link_checks, link_targets, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
+from .links import read_config
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -119,6 +120,7 @@ def plan_site(
         [f.path(fmt) for f in feeds for fmt in FORMATS],
         loaded.markdown,
         settings.root,
+        link_targets.read_validation(read_config(settings.root)),
     )
     broken = [
         *link_checks.link_problems(site.items, loaded.links, targets),
