@@ -97,6 +97,14 @@ BAD_FILES = {
         "---\ntitle: V\ndate: 2014-07-02\nauthor: ada\ntags: [visions]\n---\n"
     ),
     "content/blog/2014-07-03-named.md": "---\ntitle: W\ndate: 2014-08-03\nauthor: ada\n---\n",
+    "content/blog/2014-06-03-links.md": (
+        "---\ntitle: S\ndate: 2014-06-03\nauthor: ada\n---\n[a](nothere.md) ![b](nopic.jpg) "
+        "[c](nofile.pdf) [d](#nowhere) [e](../about/) [f](/index.md) [g](2014-06-04-later.md)\n\n"
+        '<a href="../index.md">h</a>\n'
+    ),
+    "content/blog/2014-06-04-later.md": (
+        "---\ntitle: T\ndate: 2014-06-04\nauthor: ada\ndraft: true\n---\n"
+    ),
     "content/members/cy.md": "---\nname: Cy\nchapter: paris\n---\n",
     "content/members/di.md": "---\nname: Di\nlang: 'not a language'\n---\n",
     "content/members/ed.md": "---\nname: Ed\nlinks: [{label: L, url: 'javascript:x'}]\n---\n",

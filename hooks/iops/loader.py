@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks, urls
 from .cache import build_cache
 from .dates import PartialDate
 from .limits import image_problems
+from .links import Link, Setup, markdown_setup, read_config
 from .model import Item, Site
 from .parsing import Parsed, parse_files
 from .problems import Problem
@@ -36,6 +38,12 @@ class Loaded:
 
     site: Site
     problems: tuple[Problem, ...]
+    files: tuple[str, ...] = ()
+    """Every file of content/ and chapters/, pages and pictures alike."""
+    links: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
+    """The links of each file that has any, by its source."""
+    markdown: Setup = ()
+    """The site's Markdown extensions, which decide what a link and an anchor are."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -76,8 +84,12 @@ def load_site(
         image_problems(settings.root, (rel for rel in files if not rel.endswith(".md")))
     )
     cache = build_cache(settings.root, "parse")
-    for result in parse_files(settings.root, markdown, bodies=bodies, cache=cache):
+    setup = markdown_setup(read_config(settings.root))
+    links: dict[str, tuple[Link, ...]] = {}
+    for result in parse_files(settings.root, markdown, bodies=bodies, cache=cache, setup=setup):
         problems.extend(result.problems)
+        if result.links:
+            links[result.rel] = result.links
         if result.front is None:
             broken.add((result.location.kind, result.location.slug))
         else:
@@ -95,7 +107,7 @@ def load_site(
         held_back=tuple(i for i in items if i.is_held_back(now)),
         preview=preview,
     )
-    return Loaded(site, tuple(sorted(problems)))
+    return Loaded(site, tuple(sorted(problems)), tuple(files), links, setup)
 
 
 def _chapter_zones(parsed: list[Parsed], settings: Settings) -> dict[str, str]:

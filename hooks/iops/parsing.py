@@ -18,15 +18,16 @@ import hashlib
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import urls
 from .cache import Cache
 from .fingerprint import Fingerprinter, environment_digest
 from .limits import front_matter_problems
+from .links import Link, MarkdownError, Setup, find_links, setup_key
 from .problems import Problem
-from .reader import decode, parse_source, read_raw
+from .reader import SourceFile, decode, parse_source, read_raw
 from .schema import FrontMatter, validate
 from .workers import map_in_order
 
@@ -45,14 +46,16 @@ class Parsed:
     """None when the file has errors of its own."""
     body: str
     problems: tuple[Problem, ...]
+    links: tuple[Link, ...] = ()
+    """The links and pictures of the body to this site, with their lines in the file."""
 
 
-def parse_file(root: Path, rel: str, bodies: bool = True) -> Parsed:
-    return _assemble(root, rel, _parse_plain(root, rel, bodies, {})[0])
+def parse_file(root: Path, rel: str, bodies: bool = True, setup: Setup = ()) -> Parsed:
+    return _assemble(root, rel, _parse_plain(root, rel, bodies, {}, setup)[0])
 
 
 # What a worker sends back for one file: plain values, cheap to pickle.
-_Plain = tuple[dict[str, object] | None, dict[str, int], str, tuple[Problem, ...]]
+_Plain = tuple[dict[str, object] | None, dict[str, int], str, tuple[Problem, ...], tuple[Link, ...]]
 _Signature = tuple[int, int, int, int, int]
 _Known = tuple[str, _Plain, int, _Signature | None]
 """A file parsed before: the digest of its bytes, what parsing made of them
@@ -83,7 +86,7 @@ def _signature(path: str) -> _Signature | None:
 
 
 def _parse_plain(
-    root: Path, rel: str, bodies: bool, known: Mapping[str, _Known]
+    root: Path, rel: str, bodies: bool, known: Mapping[str, _Known], setup: Setup
 ) -> tuple[_Plain, _Known | None]:
     """The file parsed, and what to keep of it for next time (None: nothing,
     when it could not be read)."""
@@ -91,35 +94,55 @@ def _parse_plain(
     signature = _signature(os.path.join(root, rel))  # noqa: PTH118 (see _signature)
     raw = read_raw(root / rel, rel)
     if isinstance(raw, Problem):
-        return (None, {}, "", (raw,)), None
+        return (None, {}, "", (raw,), ()), None
     data, size = raw
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     seen = known.get(rel)
     if seen is not None and seen[0] == digest:
-        values, lines, _, found = seen[1]
+        values, lines, _, found, links = seen[1]
         body = decode(data)[seen[2] :] if bodies and values is not None else ""
-        return (values, lines, body, found), (digest, seen[1], seen[2], signature)
+        return (values, lines, body, found, links), (digest, seen[1], seen[2], signature)
     source = parse_source(data, root / rel, rel, size)
     if isinstance(source, Problem):
-        plain: _Plain = (None, {}, "", (source,))
+        plain: _Plain = (None, {}, "", (source,), ())
         return plain, (digest, plain, 0, signature)
     front, problems = validate(source, urls.locate(rel).kind)
     problems += front_matter_problems(rel, front.values, front.lines)
     ok = not any(p.is_error for p in problems)
     values = dict(front.values) if ok else None
-    kept = (digest, (values, dict(front.lines), "", tuple(problems)), source.body_start, signature)
+    try:
+        links = _links_in_file(data, source, setup) if ok else ()
+    except MarkdownError as err:
+        links = ()
+        problems.append(Problem(rel, None, "file", err.what, err.how))
+    made = (values, dict(front.lines), "", tuple(problems), links)
+    kept = (digest, made, source.body_start, signature)
     body = source.body if bodies else ""
-    return (values, dict(front.lines), body, tuple(problems)), kept
+    return (values, dict(front.lines), body, tuple(problems), links), kept
+
+
+def _links_in_file(data: bytes, source: SourceFile, setup: Setup) -> tuple[Link, ...]:
+    """The body's links, each with its line in the file, not in the body."""
+    found = find_links(source.body, setup)
+    if not found:
+        return ()
+    before = decode(data).count("\n", 0, source.body_start)
+    return tuple(replace(link, line=link.line + before) if link.line else link for link in found)
 
 
 def _assemble(root: Path, rel: str, plain: _Plain) -> Parsed:
-    values, lines, body, problems = plain
+    values, lines, body, problems, links = plain
     front = FrontMatter(values, lines) if values is not None else None
-    return Parsed(rel, root / rel, urls.locate(rel), front, body, problems)
+    return Parsed(rel, root / rel, urls.locate(rel), front, body, problems, links)
 
 
 def parse_files(
-    root: Path, rels: list[str], *, bodies: bool = True, cache: Cache | None = None
+    root: Path,
+    rels: list[str],
+    *,
+    bodies: bool = True,
+    cache: Cache | None = None,
+    setup: Setup = (),
 ) -> list[Parsed]:
     """Parse every file, in the order given.
 
@@ -127,14 +150,15 @@ def parse_files(
     sending it back from the workers is a tenth of the time on a big site.
     With a `cache`, files parsed before are only read and hashed.
     """
-    key = Fingerprinter().digest(environment_digest(Path(__file__).parent), "parse")
+    code = environment_digest(Path(__file__).parent)
+    key = Fingerprinter().digest(code, "parse", setup_key(setup))
     known: dict[str, _Known] = {}
     if cache is not None:
         stored = cache.get_object(key)
         known = stored if isinstance(stored, dict) else {}
 
     def parse_chunk(chunk: list[str]) -> list[tuple[_Plain, _Known | None]]:
-        return [_parse_plain(root, rel, bodies, known) for rel in chunk]
+        return [_parse_plain(root, rel, bodies, known, setup) for rel in chunk]
 
     # Without bodies, a file that is as it was is not even read.
     as_it_was = set() if bodies else {rel for rel in rels if _as_it_was(root, rel, known)}
@@ -158,5 +182,5 @@ def _as_it_was(root: Path, rel: str, known: Mapping[str, _Known]) -> bool:
 
 
 def _from_known(seen: _Known) -> tuple[_Plain, _Known]:
-    values, lines, _, found = seen[1]
-    return (values, lines, "", found), seen
+    values, lines, _, found, links = seen[1]
+    return (values, lines, "", found, links), seen

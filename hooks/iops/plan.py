@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import checks, events, subscriptions, views
+from . import checks, events, link_checks, link_targets, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
+from .links import read_config
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -111,7 +112,22 @@ def plan_site(
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
-    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
+    targets = link_targets.make_targets(
+        sources,
+        site.held_back,
+        loaded.files,
+        [o.path for o in outputs],
+        [f.path(fmt) for f in feeds for fmt in FORMATS],
+        loaded.markdown,
+        settings.root,
+        link_targets.read_validation(read_config(settings.root)),
+    )
+    broken = [
+        *link_checks.link_problems(site.items, loaded.links, targets),
+        *link_checks.picture_problems(every_item, targets),
+        *link_checks.nav_problems(settings.root, targets),
+    ]
+    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *broken}))
     return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
 
 
