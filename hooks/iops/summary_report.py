@@ -1,0 +1,300 @@
+"""A `Summary` for an editor: Markdown for the pull request, text for a terminal.
+
+Everything that comes from content (titles, field values, words of the
+text, paths) is escaped in Markdown, never trusted: a member's words cannot
+become a link, a tag or a heading. The only markup is ours: `<del>` and
+`<ins>` around escaped words, links to http(s) addresses, and `<details>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from .item_changes import FieldChange, ItemChange
+from .manifest import (
+    Kind,
+    PageEntry,
+    clean_text,
+    code_span,
+    escape_markdown,
+    site_link,
+    web_address,
+)
+from .summary import ItemReport, PageRow, Summary
+from .worddiff import Run, word_diff
+
+DIFF_ITEMS = 25
+"""Edited items shown with their word diffs; any more are listed by title."""
+MAX_CHARS = 60_000
+"""A pull request's comment holds at most 65,536 characters."""
+_HELD = {"draft": "draft, not published", "scheduled": "scheduled, not yet published"}
+_MOVED = "changed only because listings moved"
+
+
+def headline(summary: Summary) -> str:
+    items = (
+        f"{_count(len(summary.edited), 'item')} edited, {len(summary.added)} added, "
+        f"{len(summary.removed)} removed"
+    )
+    return f"{items}; {_count(len(summary.moved), 'page')} {_MOVED}; {summary.unchanged} unchanged"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def render_markdown(
+    summary: Summary,
+    base: Mapping[str, PageEntry],
+    base_label: str,
+    head_label: str,
+    preview_url: str | None = None,
+    limit: int = 100,
+) -> str:
+    """The summary as GitHub-flavoured Markdown: a comment on the pull request.
+
+    Titles of edited and removed items, and of pages that exist now, link to
+    the live page (its address in the base build); new ones link to the
+    preview at `preview_url` when one is given.
+    """
+    links = _Links(base, summary.site_url, preview_url)
+    out = [
+        "### What this change does to the site",
+        "",
+        f"{code_span(head_label)} compared with {code_span(base_label)}: **{headline(summary)}**.",
+        "",
+    ]
+    out += [f"> {escape_markdown(note)}" for note in summary.notes]
+    if summary.code:
+        named = ", ".join(code_span(path) for path in summary.code[:10])
+        more = f" and {len(summary.code) - 10} more" if len(summary.code) > 10 else ""
+        out += [
+            f"This change also edits the site's code or settings ({named}{more}): "
+            "any page may change because of that too.",
+            "",
+        ]
+    out += _edited_markdown(summary.edited, links, limit)
+    for reports, heading in ((summary.added, "Added items"), (summary.removed, "Removed items")):
+        if reports:
+            lines = [f"- {_item_line(r.change, links)}{_pages_after(r)}" for r in reports]
+            out += [f"#### {heading}", "", *_capped(lines, limit), ""]
+    if summary.moved:
+        out += _moved_markdown(summary.moved, links, limit)
+    return _fitted("\n".join(out))
+
+
+class _Links:
+    """Where titles link: the live page (one the base build has), else the preview."""
+
+    def __init__(self, base: Mapping[str, PageEntry], site_url: str, preview: str | None) -> None:
+        self.base, self.site_url, self.preview_url = base, site_url, preview
+
+    def live(self, url: str | None) -> str | None:
+        entry = self.base.get(url) if url is not None else None
+        if entry is None:
+            return None
+        if self.site_url:
+            return site_link(self.site_url, entry.url)
+        return web_address(entry.address)
+
+    def preview(self, url: str | None) -> str | None:
+        if url is None or not self.preview_url:
+            return None
+        return site_link(self.preview_url, url)
+
+    def of_item(self, change: ItemChange) -> str | None:
+        if change.before is not None and change.before.url is not None:
+            return self.live(change.before.url)
+        return self.preview(change.after.url if change.after else None)
+
+
+def _edited_markdown(reports: Sequence[ItemReport], links: _Links, limit: int) -> list[str]:
+    if not reports:
+        return []
+    out = ["#### Edited items", ""]
+    for report in reports[:DIFF_ITEMS]:
+        change = report.change
+        preview = links.preview(change.after.url if change.after else None)
+        seen = f" · [preview]({preview})" if preview else ""
+        out += [f"{_item_line(change, links)}{seen}", ""]
+        out += [_field_markdown(f) for f in change.fields]
+        if change.body_changed:
+            out += _text_markdown(change)
+        if pages := _other_pages(report):
+            out.append(f"- **pages:** {_own_pages(pages, markdown=True)}")
+        out.append("")
+    rest = [f"- {_item_line(r.change, links)}" for r in reports[DIFF_ITEMS:]]
+    if rest:
+        out += [f"{len(rest)} more edited (their changes are in the pull request's files):", ""]
+        out += [*_capped(rest, limit), ""]
+    return out
+
+
+def _item_line(change: ItemChange, links: _Links) -> str:
+    state = change.state
+    title = escape_markdown(state.title) or "(no title)"
+    link = links.of_item(change)
+    title = f"**[{title}]({link})**" if link else f"**{title}**"
+    what = ", ".join(x for x in (state.kind or "file", _HELD.get(state.held, "")) if x)
+    return f"{title} ({escape_markdown(what)}) {code_span(state.source)}"
+
+
+def _field_markdown(change: FieldChange) -> str:
+    name = f"**{escape_markdown(change.name)}:**"
+    said = " ".join(_diff_markdown(change.before or "", change.after or ""))
+    if change.before is None:
+        return f"- {name} {said} (a new field)"
+    if change.after is None:
+        return f"- {name} {said} (field removed)"
+    return f"- {name} {said}"
+
+
+def _text_markdown(change: ItemChange) -> list[str]:
+    assert change.before is not None and change.after is not None
+    hunks = _diff_markdown(change.before.body, change.after.body)
+    return ["- **text:**", *(f"  - {hunk}" for hunk in hunks)]
+
+
+def _diff_markdown(before: str, after: str) -> list[str]:
+    diff = word_diff(before, after)
+    if diff.spacing_only:
+        return ["(only spacing or line breaks changed)"]
+    hunks = [_runs_markdown(hunk) for hunk in diff.hunks]
+    if diff.more:
+        hunks.append(f"… and {_count(diff.more, 'more change')}, cut here")
+    return hunks
+
+
+def _runs_markdown(runs: Sequence[Run]) -> str:
+    parts = []
+    for run in runs:
+        text = escape_markdown(" ".join(run.words))
+        if run.op == "gap":
+            parts.append("…")
+        elif run.op == "same":
+            parts.append(text)
+        else:
+            parts.append(f"<{run.op}>{text}</{run.op}>")
+    return " ".join(parts)
+
+
+def _other_pages(report: ItemReport) -> list[PageRow]:
+    """The item's own pages, but for its page being added or removed with it."""
+    change = report.change
+    if change.verb == "changed":
+        return list(report.pages)
+    url = change.state.url
+    return [row for row in report.pages if not (row.entry.url == url and row.verb == change.verb)]
+
+
+def _pages_after(report: ItemReport) -> str:
+    pages = _other_pages(report)
+    return f"; pages: {_own_pages(pages, markdown=True)}" if pages else ""
+
+
+def _own_pages(rows: Sequence[PageRow], markdown: bool) -> str:
+    def name(row: PageRow) -> str:
+        path = f"/{row.entry.url}"
+        shown = code_span(path) if markdown else path
+        return f"{shown} (redirect)" if row.entry.kind is Kind.REDIRECT else shown
+
+    return ", ".join(f"{row.verb} {name(row)}" for row in rows)
+
+
+def _moved_markdown(rows: Sequence[PageRow], links: _Links, limit: int) -> list[str]:
+    out = [
+        f"<details><summary>{_count(len(rows), 'page')} {_MOVED}</summary>",
+        "",
+        "Listings, feeds, calendars and counts that show the items above. "
+        "Their own text did not change.",
+        "",
+    ]
+    for verb in ("added", "changed", "removed"):
+        lines = [_page_line(row, links) for row in rows if row.verb == verb]
+        if lines:
+            out += [f"{verb.capitalize()}:", "", *_capped(lines, limit), ""]
+    return [*out, "</details>", ""]
+
+
+def _page_line(row: PageRow, links: _Links) -> str:
+    title = escape_markdown(row.entry.title) or "(no title)"
+    link = links.preview(row.entry.url) if row.verb == "added" else links.live(row.entry.url)
+    shown = f"[{title}]({link})" if link else title
+    return f"- {shown} {code_span('/' + row.entry.url)}"
+
+
+def _capped(lines: list[str], limit: int) -> list[str]:
+    more = [f"- … and {len(lines) - limit} more"] if len(lines) > limit else []
+    return [*lines[:limit], *more]
+
+
+def _fitted(text: str, limit: int = MAX_CHARS) -> str:
+    """`text` cut at a line to fit a comment, saying so; an open <details> is closed."""
+    if len(text) <= limit:
+        return text
+    kept = text[: text.rfind("\n", 0, limit - 200)]
+    closing = "\n</details>" if kept.count("<details>") > kept.count("</details>") else ""
+    return f"{kept}{closing}\n\n… the summary was cut here; `build.py diff` shows all of it.\n"
+
+
+# --- Text ----------------------------------------------------------------------------------
+
+
+def render_text(summary: Summary, base_label: str, head_label: str) -> str:
+    """The summary for a terminal: one line per item or page, word diffs as
+    [-removed-] {+added+}, the pages that only moved listed last."""
+    lines = [f"{head_label} against {base_label}", headline(summary)]
+    lines += [f"Note: {clean_text(note)}" for note in summary.notes]
+    if summary.code:
+        lines.append(f"This change also edits the site's code: {', '.join(summary.code)}")
+    for reports, heading in (
+        (summary.edited, "Edited items"),
+        (summary.added, "Added items"),
+        (summary.removed, "Removed items"),
+    ):
+        if reports:
+            lines.append(f"{heading}:")
+            lines += [line for report in reports for line in _item_text(report)]
+    if summary.moved:
+        lines.append(f"Pages {_MOVED}: {len(summary.moved)}")
+        rows = [(r.verb, "/" + clean_text(r.entry.url), _title(r)) for r in summary.moved]
+        width = min(max(len(url) for _, url, _ in rows), 48)
+        lines += [f"  {verb:<8} {url:<{width}}  {title}" for verb, url, title in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _item_text(report: ItemReport) -> Iterator[str]:
+    change = report.change
+    state = change.state
+    where = f"/{state.url}" if state.url is not None else state.source
+    what = ", ".join(x for x in (state.kind or "file", state.held, state.source) if x)
+    yield f"  {change.verb:<8} {clean_text(where)}  {clean_text(state.title)}  ({clean_text(what)})"
+    for field in change.fields:
+        yield f"      {clean_text(field.name)}: {_diff_text(field.before or '', field.after or '')}"
+    if change.body_changed:
+        assert change.before is not None and change.after is not None
+        yield f"      text: {_diff_text(change.before.body, change.after.body)}"
+    if pages := _other_pages(report):
+        yield f"      pages: {_own_pages(pages, markdown=False)}"
+
+
+def _diff_text(before: str, after: str) -> str:
+    diff = word_diff(before, after)
+    if diff.spacing_only:
+        return "(only spacing or line breaks changed)"
+    marks = {"same": "{}", "del": "[-{}-]", "ins": "{{+{}+}}", "gap": "…"}
+    hunks = [
+        " ".join(marks[run.op].format(clean_text(" ".join(run.words))) for run in hunk)
+        for hunk in diff.hunks
+    ]
+    more = [f"… and {_count(diff.more, 'more change')}"] if diff.more else []
+    return " | ".join([*hunks, *more])
+
+
+def _title(row: PageRow) -> str:
+    entry = row.entry
+    text = f"-> /{entry.target} ({entry.title})" if entry.kind is Kind.REDIRECT else entry.title
+    return clean_text(text)
