@@ -133,15 +133,14 @@ def _state(read: SourceFile, placed: tuple[Item, str, set[str]] | None) -> ItemS
 
 
 def value_text(value: Value) -> str:
-    """A front-matter value as one line of text: lists joined by commas, records as
-    `key: value` pairs; scalars exactly as typed."""
+    """A front-matter value as text: scalars exactly as typed, a list's items one
+    a line (so that a word diff adds or removes whole items), a record's
+    fields as `key: value`."""
     if isinstance(value, Scalar):
         return "" if value.is_null else value.text
     if isinstance(value, YamlList):
-        parts = [value_text(v) for v in value.items]
-        scalars = all(isinstance(v, Scalar) for v in value.items)
-        return (", " if scalars else "; ").join(parts)
-    return ", ".join(f"{key}: {value_text(v)}" for key, v in value.entries.items())
+        return "\n".join(value_text(v) for v in value.items)
+    return " ".join(f"{key}: {value_text(v)}" for key, v in value.entries.items())
 
 
 def compare_items(base: Mapping[str, ItemState], head: Mapping[str, ItemState]) -> list[ItemChange]:

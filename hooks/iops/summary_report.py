@@ -145,11 +145,15 @@ def _item_line(change: ItemChange, links: _Links) -> str:
 def _field_markdown(change: FieldChange) -> str:
     name = f"**{escape_markdown(change.name)}:**"
     said = " ".join(_diff_markdown(change.before or "", change.after or ""))
+    return f"- {name} {said}{_field_note(change)}"
+
+
+def _field_note(change: FieldChange) -> str:
+    """What a field's diff does not show: that it is new, or gone, or empty."""
+    empty = "" if change.before or change.after else " (empty)"
     if change.before is None:
-        return f"- {name} {said} (a new field)"
-    if change.after is None:
-        return f"- {name} {said} (field removed)"
-    return f"- {name} {said}"
+        return f"{empty} (a new field)"
+    return f"{empty} (field removed)" if change.after is None else ""
 
 
 def _text_markdown(change: ItemChange) -> list[str]:
@@ -160,7 +164,7 @@ def _text_markdown(change: ItemChange) -> list[str]:
 
 def _diff_markdown(before: str, after: str) -> list[str]:
     diff = word_diff(before, after)
-    if diff.spacing_only:
+    if diff.spacing_only and (before or after):
         return ["(only spacing or line breaks changed)"]
     hunks = [_runs_markdown(hunk) for hunk in diff.hunks]
     if diff.more:
@@ -273,7 +277,8 @@ def _item_text(report: ItemReport) -> Iterator[str]:
     what = ", ".join(x for x in (state.kind or "file", state.held, state.source) if x)
     yield f"  {change.verb:<8} {clean_text(where)}  {clean_text(state.title)}  ({clean_text(what)})"
     for field in change.fields:
-        yield f"      {clean_text(field.name)}: {_diff_text(field.before or '', field.after or '')}"
+        said = _diff_text(field.before or "", field.after or "")
+        yield f"      {clean_text(field.name)}: {said}{_field_note(field)}".rstrip()
     if change.body_changed:
         assert change.before is not None and change.after is not None
         yield f"      text: {_diff_text(change.before.body, change.after.body)}"
@@ -283,7 +288,7 @@ def _item_text(report: ItemReport) -> Iterator[str]:
 
 def _diff_text(before: str, after: str) -> str:
     diff = word_diff(before, after)
-    if diff.spacing_only:
+    if diff.spacing_only and (before or after):
         return "(only spacing or line breaks changed)"
     marks = {"same": "{}", "del": "[-{}-]", "ins": "{{+{}+}}", "gap": "…"}
     hunks = [

@@ -50,18 +50,40 @@ def word_diff(
     run_words: int = RUN_WORDS,
     budget: int = BUDGET_WORDS,
 ) -> WordDiff:
-    """The changes that turn `before` into `after`, word by word."""
+    """The changes that turn `before` into `after`, word by word.
+
+    Once `budget` words are shown, the changes left are counted, not shown:
+    the first change always is, however long."""
     hunks: list[tuple[Run, ...]] = []
     more, spent = 0, 0
     for hunk in _hunks(list(_runs(before, after)), context):
-        shown = tuple(_cut(run, run_words) for run in hunk)
-        cost = sum(len(run.words) for run in shown)
-        if hunks and spent + cost > budget:
-            more += 1
+        if more:
+            more += _changes(hunk)
             continue
-        hunks.append(shown)
-        spent += cost
+        shown: list[Run] = []
+        for index, run in enumerate(hunk):
+            run = _cut(run, run_words)
+            starts = run.op in _CHANGES and not (shown and shown[-1].op in _CHANGES)
+            if starts and (hunks or shown) and spent + len(run.words) > budget:
+                more = _changes(hunk[index:])
+                shown.append(Run("gap"))
+                break
+            shown.append(run)
+            spent += len(run.words)
+        hunks.append(tuple(shown))
     return WordDiff(tuple(hunks), more)
+
+
+_CHANGES = ("del", "ins")
+
+
+def _changes(runs: tuple[Run, ...]) -> int:
+    """How many changes (words removed, added, or replaced) `runs` hold."""
+    return sum(
+        1
+        for i, run in enumerate(runs)
+        if run.op in _CHANGES and not (i and runs[i - 1].op in _CHANGES)
+    )
 
 
 def _runs(before: str, after: str) -> Iterator[Run]:
