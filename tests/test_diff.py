@@ -266,7 +266,8 @@ def test_an_unknown_ref_or_no_base_is_an_error(repo: FixtureSite) -> None:
     assert unknown.returncode == 1
     assert "base (no-such-branch): not a commit of the git repository" in unknown.stderr
     missing = repo.run("diff")
-    assert missing.returncode == 2 and "Give BASE (a git ref), --base-site, or both" in missing.stderr
+    assert missing.returncode == 2
+    assert "Give BASE (a git ref), --base-site, or both." in missing.stderr
 
 
 def test_escape_markdown_leaves_no_markup() -> None:
