@@ -227,7 +227,7 @@ def test_diff_against_a_git_ref_builds_both_sides(repo: FixtureSite) -> None:
         flags=re.MULTILINE,
     )
     assert rows(edited) == {"added": set(), "changed": {"/blog/2014/edited/"}, "removed": set()}
-    assert "      aliases: {+/blog/view/7+}\n" in edited
+    assert "      aliases: {+/blog/view/7+} (a new field)\n" in edited
     assert "      pages: added /blog/view/7/ (redirect), changed /blog/2014/edited/\n" in edited
     assert rows(added)["added"] == {"/blog/2014/added/"}
     assert rows(removed)["removed"] == {"/blog/2014/gone/"}  # deleted, not yet committed

@@ -92,7 +92,7 @@ def test_a_new_post_is_one_added_item_and_listings_that_moved(tmp_path: Path) ->
     added = [line for line in section(text, "Added items").splitlines() if line]
     assert added == [
         f"- **[Notes from the assembly]({PREVIEW}blog/2014/assembly/)** (post) "
-        "`content/blog/2014-07-01-assembly.md`"
+        "`/blog/2014/assembly/` · `content/blog/2014-07-01-assembly.md`"
     ]
     moved = moved_count(text)
     listed = folded(text)
@@ -116,7 +116,7 @@ def test_a_one_line_edit_shows_its_words_and_fields_apart_from_listings(tmp_path
     assert "**1 item edited, 0 added, 0 removed; " in text
     item = section(text, "Edited items")
     assert item.strip("\n").splitlines() == [
-        "**[Kept post](https://example.org/blog/2013/kept/)** (post) "
+        "**[Kept post](https://example.org/blog/2013/kept/)** (post) `/blog/2013/kept/` · "
         f"`content/blog/2013-06-01-kept.md` · [preview]({PREVIEW}blog/2013/kept/)",
         "",
         "- **tags:** history <ins>strategy</ins>",

@@ -139,7 +139,8 @@ def _item_line(change: ItemChange, links: _Links) -> str:
     link = links.of_item(change)
     title = f"**[{title}]({link})**" if link else f"**{title}**"
     what = ", ".join(x for x in (state.kind or "file", _HELD.get(state.held, "")) if x)
-    return f"{title} ({escape_markdown(what)}) {code_span(state.source)}"
+    page = f"{code_span('/' + state.url)} · " if state.url is not None else ""
+    return f"{title} ({escape_markdown(what)}) {page}{code_span(state.source)}"
 
 
 def _field_markdown(change: FieldChange) -> str:
