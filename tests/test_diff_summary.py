@@ -215,3 +215,28 @@ def test_an_edit_to_the_site_code_is_said(tmp_path: Path) -> None:
     assert "This change also edits the site's code or settings (`theme/extra.css`)" in text
     assert BASE_FILES  # the fixture's files, unchanged: no item is listed
     assert "**0 items edited, 0 added, 0 removed; 0 pages" in text
+
+
+def test_an_attachment_is_neither_an_item_nor_a_listing(tmp_path: Path) -> None:
+    site = repo_with(tmp_path)
+    site.write("content/files/agenda.txt", "Item one.\n")
+    text = markdown_of(site)
+    assert "; 0 pages changed only because listings moved; 1 other file changed;" in text
+    assert section(text, "Pictures and other files").strip() == (
+        f"- [agenda\\.txt]({PREVIEW}files/agenda.txt) `/files/agenda.txt` added"
+    )
+    assert "<details>" not in text
+
+
+def test_a_summary_fits_a_comment_in_bytes() -> None:
+    """Twenty-five long edits in a script of two bytes a letter: cut to fit, said so."""
+    words = [f"λέξη{n}" for n in range(2000)]
+    edited = " ".join(w.upper() if n % 20 == 0 else w for n, w in enumerate(words))
+    changes = []
+    for n in range(40):
+        before = ItemState(f"content/{n}.md", f"Σ{n}", "page", {}, " ".join(words), f"p{n}/")
+        after = ItemState(f"content/{n}.md", f"Σ{n}", "page", {}, edited, f"p{n}/")
+        changes.append(ItemChange("changed", before, after, body_changed=True))
+    text = render_markdown(summarize(Diff((), (), (), ()), changes), {}, "main", "pr")
+    assert 55_000 < len(text.encode("utf-8")) <= 60_000
+    assert text.endswith("… the summary was cut here; `build.py diff` shows all of it.\n")

@@ -46,10 +46,12 @@ class Summary:
     """Why some items could not be placed on their pages."""
     site_url: str = ""
     """Where the base is published: titles link to the live pages there."""
+    files: tuple[PageRow, ...] = ()
+    """Pictures and attachments (files of content/ copied as they are), no item's own."""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.edited or self.added or self.removed or self.moved)
+        return not (self.edited or self.added or self.removed or self.moved or self.files)
 
 
 def page_rows(diff: Diff) -> Iterator[PageRow]:
@@ -80,13 +82,15 @@ def summarize(
     """Give each added, changed or removed URL to the item it belongs to; the
     rest changed only because listings moved."""
     own: dict[int, list[PageRow]] = {index: [] for index in range(len(items))}
-    moved, owners = [], _owners(items)
+    moved: list[PageRow] = []
+    files: list[PageRow] = []
+    owners = _owners(items)
     for row in page_rows(pages):
         owner = _owner(owners, row.entry)
-        if owner is None:
-            moved.append(row)
-        else:
+        if owner is not None:
             own[owner].append(row)
+        else:
+            (files if _is_attachment(row.entry) else moved).append(row)
     reports = [ItemReport(change, tuple(own[i])) for i, change in enumerate(items)]
     return Summary(
         edited=tuple(r for r in reports if r.change.verb == "changed"),
@@ -96,7 +100,14 @@ def summarize(
         unchanged=pages.unchanged_count,
         code=tuple(code),
         notes=tuple(notes),
+        files=tuple(files),
     )
+
+
+def _is_attachment(entry: PageEntry) -> bool:
+    """A picture or other file copied from content/: the manifest names the
+    files the build makes (feeds, calendars, results) and no others."""
+    return entry.kind is Kind.FILE and entry.title == entry.url.rpartition("/")[2]
 
 
 def _owners(items: Sequence[ItemChange]) -> tuple[dict[str, int], dict[str, int]]:

@@ -25,8 +25,9 @@ from .worddiff import Run, word_diff
 
 DIFF_ITEMS = 25
 """Edited items shown with their word diffs; any more are listed by title."""
-MAX_CHARS = 60_000
-"""A pull request's comment holds at most 65,536 characters."""
+MAX_BYTES = 60_000
+"""A pull request's comment holds at most 65,536 characters; pr-comment.yml
+takes a summary of at most 65,000 bytes, the preview's link included."""
 _HELD = {"draft": "draft, not published", "scheduled": "scheduled, not yet published"}
 _MOVED = "changed only because listings moved"
 
@@ -36,7 +37,9 @@ def headline(summary: Summary) -> str:
         f"{_count(len(summary.edited), 'item')} edited, {len(summary.added)} added, "
         f"{len(summary.removed)} removed"
     )
-    return f"{items}; {_count(len(summary.moved), 'page')} {_MOVED}; {summary.unchanged} unchanged"
+    files = f"; {_count(len(summary.files), 'other file')} changed" if summary.files else ""
+    moved = f"{_count(len(summary.moved), 'page')} {_MOVED}"
+    return f"{items}; {moved}{files}; {summary.unchanged} unchanged"
 
 
 def _count(number: int, noun: str) -> str:
@@ -81,6 +84,9 @@ def render_markdown(
         if reports:
             lines = [f"- {_item_line(r.change, links)}{_pages_after(r)}" for r in reports]
             out += [f"#### {heading}", "", *_capped(lines, limit), ""]
+    if summary.files:
+        lines = [f"{_page_line(row, links)} {row.verb}" for row in summary.files]
+        out += ["#### Pictures and other files", "", *_capped(lines, limit), ""]
     if summary.moved:
         out += _moved_markdown(summary.moved, links, limit)
     return _fitted("\n".join(out))
@@ -236,11 +242,16 @@ def _capped(lines: list[str], limit: int) -> list[str]:
     return [*lines[:limit], *more]
 
 
-def _fitted(text: str, limit: int = MAX_CHARS) -> str:
-    """`text` cut at a line to fit a comment, saying so; an open <details> is closed."""
-    if len(text) <= limit:
+def _fitted(text: str, limit: int = MAX_BYTES) -> str:
+    """`text` cut at a line to fit a comment, saying so; an open <details> is closed.
+
+    Counted in UTF-8 bytes, as the comment's workflow counts: a summary in
+    Greek or Chinese is not twice too long for it."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
         return text
-    kept = text[: text.rfind("\n", 0, limit - 200)]
+    head = data[: limit - 200].decode("utf-8", errors="ignore")
+    kept = head[: head.rfind("\n")]
     closing = "\n</details>" if kept.count("<details>") > kept.count("</details>") else ""
     return f"{kept}{closing}\n\n… the summary was cut here; `build.py diff` shows all of it.\n"
 
@@ -263,12 +274,19 @@ def render_text(summary: Summary, base_label: str, head_label: str) -> str:
         if reports:
             lines.append(f"{heading}:")
             lines += [line for report in reports for line in _item_text(report)]
-    if summary.moved:
-        lines.append(f"Pages {_MOVED}: {len(summary.moved)}")
-        rows = [(r.verb, "/" + clean_text(r.entry.url), _title(r)) for r in summary.moved]
-        width = min(max(len(url) for _, url, _ in rows), 48)
-        lines += [f"  {verb:<8} {url:<{width}}  {title}" for verb, url, title in rows]
+    for rows, heading in (
+        (summary.files, "Pictures and other files"),
+        (summary.moved, f"Pages {_MOVED}"),
+    ):
+        if rows:
+            lines += [f"{heading}: {len(rows)}", *_rows_text(rows)]
     return "\n".join(lines) + "\n"
+
+
+def _rows_text(rows: Sequence[PageRow]) -> list[str]:
+    shown = [(r.verb, "/" + clean_text(r.entry.url), _title(r)) for r in rows]
+    width = min(max(len(url) for _, url, _ in shown), 48)
+    return [f"  {verb:<8} {url:<{width}}  {title}" for verb, url, title in shown]
 
 
 def _item_text(report: ItemReport) -> Iterator[str]:
