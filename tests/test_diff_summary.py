@@ -13,7 +13,7 @@ import lxml.html
 import markdown
 import pytest
 from conftest import BASE_FILES, FixtureSite
-from iops.item_changes import FieldChange, ItemChange, ItemState
+from iops.item_changes import FieldChange, ItemChange, ItemState, compare_items
 from iops.manifest import Diff
 from iops.summary import summarize
 from iops.summary_report import render_markdown
@@ -240,3 +240,41 @@ def test_a_summary_fits_a_comment_in_bytes() -> None:
     text = render_markdown(summarize(Diff((), (), (), ()), changes), {}, "main", "pr")
     assert 55_000 < len(text.encode("utf-8")) <= 60_000
     assert text.endswith("… the summary was cut here; `build.py diff` shows all of it.\n")
+
+
+def test_a_renamed_file_is_one_item_moved(tmp_path: Path) -> None:
+    site = repo_with(tmp_path)
+    (site.root / OLD_POST).unlink()
+    renamed = "content/blog/2013-06-01-kept-for-good.md"
+    site.write(renamed, OLD_TEXT.replace("title: Kept post", "title: Kept for good"))
+    text = markdown_of(site)
+    assert "**1 item edited, 0 added, 0 removed; " in text
+    item = section(text, "Edited items")
+    assert (
+        "**[Kept for good](https://example.org/blog/2013/kept/)** (post) "
+        f"`/blog/2013/kept-for-good/` · `{renamed}`, moved from `{OLD_POST}`"
+    ) in item
+    assert "- **title:** Kept <del>post</del> <ins>for good</ins>\n" in item
+    assert "- **pages:** added `/blog/2013/kept-for-good/`, removed `/blog/2013/kept/`" in item
+    assert "- **text:**" not in item
+
+
+def test_only_a_file_with_the_same_kind_and_text_counts_as_moved() -> None:
+    def state(source: str, body: str, kind: str = "post") -> ItemState:
+        return ItemState(source, source, kind, {}, body)
+
+    old = (state("a.md", "Text."), state("b.md", "Text."), state("e.md", ""))
+    base = {s.source: s for s in old}
+    head = {
+        "c.md": state("c.md", "Text."),  # a.md, the first of two the same
+        "d.md": state("d.md", "Text.", kind="page"),  # another kind: new
+        "f.md": state("f.md", ""),  # no text: nothing to tell it by
+    }
+    changes = {(c.verb, c.state.source, c.moved_from) for c in compare_items(base, head)}
+    assert changes == {
+        ("changed", "c.md", "a.md"),
+        ("removed", "b.md", None),
+        ("added", "d.md", None),
+        ("removed", "e.md", None),
+        ("added", "f.md", None),
+    }

@@ -78,6 +78,13 @@ class ItemChange:
     body_changed: bool = False
 
     @property
+    def moved_from(self) -> str | None:
+        """The file it was in, when the change moved it to another."""
+        if self.before is None or self.after is None or self.before.source == self.after.source:
+            return None
+        return self.before.source
+
+    @property
     def state(self) -> ItemState:
         """The newest side of it: what a reader has after the change."""
         state = self.after or self.before
@@ -144,22 +151,50 @@ def value_text(value: Value) -> str:
 
 
 def compare_items(base: Mapping[str, ItemState], head: Mapping[str, ItemState]) -> list[ItemChange]:
-    """Items the head adds, removes or changes the text or front matter of; by source."""
+    """Items the head adds, removes or changes the text or front matter of; by source.
+
+    A file removed and one added with the same kind and body is one item
+    moved (renamed, say, to fix its name): a change from one to the other.
+    """
+    gone = {source: base[source] for source in base.keys() - head.keys()}
+    moved = _moves(gone, {source: head[source] for source in head.keys() - base.keys()})
     changes = []
     for source in sorted(base.keys() | head.keys()):
         before, after = base.get(source), head.get(source)
-        if before is None:
+        if before is None and source in moved:
+            changes.append(_change(gone[moved[source]], head[source]))
+        elif before is None:
             changes.append(ItemChange("added", None, after))
-        elif after is None:
+        elif after is None and source not in moved.values():
             changes.append(ItemChange("removed", before, None))
-        elif (before.fields, before.body) != (after.fields, after.body):
-            fields = tuple(
-                FieldChange(name, before.fields.get(name), after.fields.get(name))
-                for name in _names(before.fields, after.fields)
-                if before.fields.get(name) != after.fields.get(name)
-            )
-            changes.append(ItemChange("changed", before, after, fields, before.body != after.body))
+        elif after is not None and (before.fields, before.body) != (after.fields, after.body):
+            changes.append(_change(before, after))
     return changes
+
+
+def _moves(gone: Mapping[str, ItemState], new: Mapping[str, ItemState]) -> dict[str, str]:
+    """{new source: old source} of the files that moved: the same kind and body,
+    each old file matched once, in source order."""
+    by_body: dict[tuple[str, str], list[str]] = {}
+    for source in sorted(gone):
+        state = gone[source]
+        if state.body.strip():
+            by_body.setdefault((state.kind, state.body), []).append(source)
+    moves = {}
+    for source in sorted(new):
+        candidates = by_body.get((new[source].kind, new[source].body))
+        if candidates:
+            moves[source] = candidates.pop(0)
+    return moves
+
+
+def _change(before: ItemState, after: ItemState) -> ItemChange:
+    fields = tuple(
+        FieldChange(name, before.fields.get(name), after.fields.get(name))
+        for name in _names(before.fields, after.fields)
+        if before.fields.get(name) != after.fields.get(name)
+    )
+    return ItemChange("changed", before, after, fields, before.body != after.body)
 
 
 def _names(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

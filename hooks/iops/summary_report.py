@@ -146,7 +146,8 @@ def _item_line(change: ItemChange, links: _Links) -> str:
     title = f"**[{title}]({link})**" if link else f"**{title}**"
     what = ", ".join(x for x in (state.kind or "file", _HELD.get(state.held, "")) if x)
     page = f"{code_span('/' + state.url)} · " if state.url is not None else ""
-    return f"{title} ({escape_markdown(what)}) {page}{code_span(state.source)}"
+    moved = f", moved from {code_span(change.moved_from)}" if change.moved_from else ""
+    return f"{title} ({escape_markdown(what)}) {page}{code_span(state.source)}{moved}"
 
 
 def _field_markdown(change: FieldChange) -> str:
@@ -293,7 +294,8 @@ def _item_text(report: ItemReport) -> Iterator[str]:
     change = report.change
     state = change.state
     where = f"/{state.url}" if state.url is not None else state.source
-    what = ", ".join(x for x in (state.kind or "file", state.held, state.source) if x)
+    moved = f"moved from {change.moved_from}" if change.moved_from else ""
+    what = ", ".join(x for x in (state.kind or "file", state.held, state.source, moved) if x)
     yield f"  {change.verb:<8} {clean_text(where)}  {clean_text(state.title)}  ({clean_text(what)})"
     for field in change.fields:
         said = _diff_text(field.before or "", field.after or "")
