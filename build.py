@@ -304,7 +304,7 @@ def diff(
     Both sides are built with one "now". Exits 0 whether or not anything
     differs, 1 when a side cannot be built.
     """
-    from iops import manifest, summary_report
+    from iops import manifest, summary_report, summary_text
     from iops.revisions import RevisionError, build_sites, export_ref
     from iops.summary import summarize_trees
 
@@ -341,7 +341,7 @@ def diff(
             if fmt == "markdown":
                 report = summary_report.render_markdown(summary, before, *labels, preview_url)
             else:
-                report = summary_report.render_text(summary, *labels)
+                report = summary_text.render_text(summary, *labels)
     if output:
         output.write_text(report, "utf-8")
     else:

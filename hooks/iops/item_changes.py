@@ -65,6 +65,14 @@ class FieldChange:
     after: str | None
     """None where the field is removed."""
 
+    @property
+    def note(self) -> str:
+        """What a diff of its words does not show: that it is new, gone, or empty."""
+        empty = "" if self.before or self.after else " (empty)"
+        if self.before is None:
+            return f"{empty} (a new field)"
+        return f"{empty} (field removed)" if self.after is None else ""
+
 
 @dataclass(frozen=True)
 class ItemChange:

@@ -25,11 +25,22 @@ class PageRow:
     """The base's entry of the URL; None for an added one."""
 
 
+MOVED = "changed only because listings moved"
+
+
 @dataclass(frozen=True)
 class ItemReport:
     change: ItemChange
     pages: tuple[PageRow, ...]
     """The item's own pages and files that the change adds, changes or removes."""
+
+    def other_pages(self) -> list[PageRow]:
+        """Its own pages, but for its page being added or removed with it."""
+        change = self.change
+        if change.verb == "changed":
+            return list(self.pages)
+        url = change.state.url
+        return [row for row in self.pages if not (row.entry.url == url and row.verb == change.verb)]
 
 
 @dataclass(frozen=True)
@@ -50,8 +61,22 @@ class Summary:
     """Pictures and attachments (files of content/ copied as they are), no item's own."""
 
     @property
+    def headline(self) -> str:
+        items = (
+            f"{count_of(len(self.edited), 'item')} edited, {len(self.added)} added, "
+            f"{len(self.removed)} removed"
+        )
+        files = f"; {count_of(len(self.files), 'other file')} changed" if self.files else ""
+        moved = f"{count_of(len(self.moved), 'page')} {MOVED}"
+        return f"{items}; {moved}{files}; {self.unchanged} unchanged"
+
+    @property
     def is_empty(self) -> bool:
         return not (self.edited or self.added or self.removed or self.moved or self.files)
+
+
+def count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def page_rows(diff: Diff) -> Iterator[PageRow]:

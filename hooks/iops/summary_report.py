@@ -1,4 +1,4 @@
-"""A `Summary` for an editor: Markdown for the pull request, text for a terminal.
+"""A `Summary` for an editor, as Markdown: the comment on the pull request.
 
 Everything that comes from content (titles, field values, words of the
 text, paths) is escaped in Markdown, never trusted: a member's words cannot
@@ -8,19 +8,18 @@ become a link, a tag or a heading. The only markup is ours: `<del>` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .item_changes import FieldChange, ItemChange
 from .manifest import (
     Kind,
     PageEntry,
-    clean_text,
     code_span,
     escape_markdown,
     site_link,
     web_address,
 )
-from .summary import ItemReport, PageRow, Summary
+from .summary import MOVED, ItemReport, PageRow, Summary, count_of
 from .worddiff import Run, word_diff
 
 DIFF_ITEMS = 25
@@ -29,24 +28,6 @@ MAX_BYTES = 60_000
 """A pull request's comment holds at most 65,536 characters; pr-comment.yml
 takes a summary of at most 65,000 bytes, the preview's link included."""
 _HELD = {"draft": "draft, not published", "scheduled": "scheduled, not yet published"}
-_MOVED = "changed only because listings moved"
-
-
-def headline(summary: Summary) -> str:
-    items = (
-        f"{_count(len(summary.edited), 'item')} edited, {len(summary.added)} added, "
-        f"{len(summary.removed)} removed"
-    )
-    files = f"; {_count(len(summary.files), 'other file')} changed" if summary.files else ""
-    moved = f"{_count(len(summary.moved), 'page')} {_MOVED}"
-    return f"{items}; {moved}{files}; {summary.unchanged} unchanged"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-# --- Markdown ------------------------------------------------------------------------------
 
 
 def render_markdown(
@@ -67,10 +48,10 @@ def render_markdown(
     out = [
         "### What this change does to the site",
         "",
-        f"{code_span(head_label)} compared with {code_span(base_label)}: **{headline(summary)}**.",
+        f"{code_span(head_label)} compared with {code_span(base_label)}: **{summary.headline}**.",
         "",
     ]
-    out += [f"> {escape_markdown(note)}" for note in summary.notes]
+    out += [*(f"> {escape_markdown(note)}\n" for note in summary.notes)]
     if summary.code:
         named = ", ".join(code_span(path) for path in summary.code[:10])
         more = f" and {len(summary.code) - 10} more" if len(summary.code) > 10 else ""
@@ -129,8 +110,8 @@ def _edited_markdown(reports: Sequence[ItemReport], links: _Links, limit: int) -
         out += [_field_markdown(f) for f in change.fields]
         if change.body_changed:
             out += _text_markdown(change)
-        if pages := _other_pages(report):
-            out.append(f"- **pages:** {_own_pages(pages, markdown=True)}")
+        if pages := report.other_pages():
+            out.append(f"- **pages:** {_own_pages(pages)}")
         out.append("")
     rest = [f"- {_item_line(r.change, links)}" for r in reports[DIFF_ITEMS:]]
     if rest:
@@ -153,15 +134,7 @@ def _item_line(change: ItemChange, links: _Links) -> str:
 def _field_markdown(change: FieldChange) -> str:
     name = f"**{escape_markdown(change.name)}:**"
     said = " ".join(_diff_markdown(change.before or "", change.after or ""))
-    return f"- {name} {said}{_field_note(change)}"
-
-
-def _field_note(change: FieldChange) -> str:
-    """What a field's diff does not show: that it is new, or gone, or empty."""
-    empty = "" if change.before or change.after else " (empty)"
-    if change.before is None:
-        return f"{empty} (a new field)"
-    return f"{empty} (field removed)" if change.after is None else ""
+    return f"- {name} {said}{change.note}"
 
 
 def _text_markdown(change: ItemChange) -> list[str]:
@@ -176,7 +149,7 @@ def _diff_markdown(before: str, after: str) -> list[str]:
         return ["(only spacing or line breaks changed)"]
     hunks = [_runs_markdown(hunk) for hunk in diff.hunks]
     if diff.more:
-        hunks.append(f"… and {_count(diff.more, 'more change')}, cut here")
+        hunks.append(f"… and {count_of(diff.more, 'more change')}, cut here")
     return hunks
 
 
@@ -193,24 +166,14 @@ def _runs_markdown(runs: Sequence[Run]) -> str:
     return " ".join(parts)
 
 
-def _other_pages(report: ItemReport) -> list[PageRow]:
-    """The item's own pages, but for its page being added or removed with it."""
-    change = report.change
-    if change.verb == "changed":
-        return list(report.pages)
-    url = change.state.url
-    return [row for row in report.pages if not (row.entry.url == url and row.verb == change.verb)]
-
-
 def _pages_after(report: ItemReport) -> str:
-    pages = _other_pages(report)
-    return f"; pages: {_own_pages(pages, markdown=True)}" if pages else ""
+    pages = report.other_pages()
+    return f"; pages: {_own_pages(pages)}" if pages else ""
 
 
-def _own_pages(rows: Sequence[PageRow], markdown: bool) -> str:
+def _own_pages(rows: Sequence[PageRow]) -> str:
     def name(row: PageRow) -> str:
-        path = f"/{row.entry.url}"
-        shown = code_span(path) if markdown else path
+        shown = code_span(f"/{row.entry.url}")
         return f"{shown} (redirect)" if row.entry.kind is Kind.REDIRECT else shown
 
     return ", ".join(f"{row.verb} {name(row)}" for row in rows)
@@ -218,7 +181,7 @@ def _own_pages(rows: Sequence[PageRow], markdown: bool) -> str:
 
 def _moved_markdown(rows: Sequence[PageRow], links: _Links, limit: int) -> list[str]:
     out = [
-        f"<details><summary>{_count(len(rows), 'page')} {_MOVED}</summary>",
+        f"<details><summary>{count_of(len(rows), 'page')} {MOVED}</summary>",
         "",
         "Listings, feeds, calendars and counts that show the items above. "
         "Their own text did not change.",
@@ -255,72 +218,3 @@ def _fitted(text: str, limit: int = MAX_BYTES) -> str:
     kept = head[: head.rfind("\n")]
     closing = "\n</details>" if kept.count("<details>") > kept.count("</details>") else ""
     return f"{kept}{closing}\n\n… the summary was cut here; `build.py diff` shows all of it.\n"
-
-
-# --- Text ----------------------------------------------------------------------------------
-
-
-def render_text(summary: Summary, base_label: str, head_label: str) -> str:
-    """The summary for a terminal: one line per item or page, word diffs as
-    [-removed-] {+added+}, the pages that only moved listed last."""
-    lines = [f"{head_label} against {base_label}", headline(summary)]
-    lines += [f"Note: {clean_text(note)}" for note in summary.notes]
-    if summary.code:
-        lines.append(f"This change also edits the site's code: {', '.join(summary.code)}")
-    for reports, heading in (
-        (summary.edited, "Edited items"),
-        (summary.added, "Added items"),
-        (summary.removed, "Removed items"),
-    ):
-        if reports:
-            lines.append(f"{heading}:")
-            lines += [line for report in reports for line in _item_text(report)]
-    for rows, heading in (
-        (summary.files, "Pictures and other files"),
-        (summary.moved, f"Pages {_MOVED}"),
-    ):
-        if rows:
-            lines += [f"{heading}: {len(rows)}", *_rows_text(rows)]
-    return "\n".join(lines) + "\n"
-
-
-def _rows_text(rows: Sequence[PageRow]) -> list[str]:
-    shown = [(r.verb, "/" + clean_text(r.entry.url), _title(r)) for r in rows]
-    width = min(max(len(url) for _, url, _ in shown), 48)
-    return [f"  {verb:<8} {url:<{width}}  {title}" for verb, url, title in shown]
-
-
-def _item_text(report: ItemReport) -> Iterator[str]:
-    change = report.change
-    state = change.state
-    where = f"/{state.url}" if state.url is not None else state.source
-    moved = f"moved from {change.moved_from}" if change.moved_from else ""
-    what = ", ".join(x for x in (state.kind or "file", state.held, state.source, moved) if x)
-    yield f"  {change.verb:<8} {clean_text(where)}  {clean_text(state.title)}  ({clean_text(what)})"
-    for field in change.fields:
-        said = _diff_text(field.before or "", field.after or "")
-        yield f"      {clean_text(field.name)}: {said}{_field_note(field)}".rstrip()
-    if change.body_changed:
-        assert change.before is not None and change.after is not None
-        yield f"      text: {_diff_text(change.before.body, change.after.body)}"
-    if pages := _other_pages(report):
-        yield f"      pages: {_own_pages(pages, markdown=False)}"
-
-
-def _diff_text(before: str, after: str) -> str:
-    diff = word_diff(before, after)
-    if diff.spacing_only and (before or after):
-        return "(only spacing or line breaks changed)"
-    marks = {"same": "{}", "del": "[-{}-]", "ins": "{{+{}+}}", "gap": "…"}
-    hunks = [
-        " ".join(marks[run.op].format(clean_text(" ".join(run.words))) for run in hunk)
-        for hunk in diff.hunks
-    ]
-    more = [f"… and {_count(diff.more, 'more change')}"] if diff.more else []
-    return " | ".join([*hunks, *more])
-
-
-def _title(row: PageRow) -> str:
-    entry = row.entry
-    text = f"-> /{entry.target} ({entry.title})" if entry.kind is Kind.REDIRECT else entry.title
-    return clean_text(text)
