@@ -8,7 +8,7 @@ imported only by the commands that build."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
+import datetime as dt
 import logging
 import os
 import sys
@@ -104,7 +104,7 @@ def check(root: Path, fmt: str) -> None:
     clock = read_build_time(root)
     with cache_in_use(root, "check"):
         plan = plan_site(_settings(root), clock.now, bodies=False)
-    wall = datetime.datetime.now(datetime.UTC)
+    wall = dt.datetime.now(dt.UTC)
     for item in plan.site.held_back:
         click.echo(f"not published: {item.source} ({held_back_reason(item, clock, wall)})")
     if _report(plan.problems, github=fmt == "github"):
@@ -278,17 +278,23 @@ def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None
 @click.option(
     "--base-site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="An already built site to compare against, instead of building BASE.",
+    help="An already built site of BASE, instead of building it; alone, without BASE, "
+    "the pages are listed one by one (no sources to group them by item).",
 )
 @click.option(
     "--head-site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="An already built site to compare, instead of building the working tree.",
+    help="An already built site of the working tree, instead of building it.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True
 )
-@click.option("--base-url", help="Link titles to this address, e.g. the preview's (Markdown).")
+@click.option(
+    "--preview-url",
+    "--base-url",
+    "preview_url",
+    help="Where the head's site is previewed: new pages link there (Markdown).",
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -301,40 +307,54 @@ def diff(
     base_site: Path | None,
     head_site: Path | None,
     fmt: str,
-    base_url: str | None,
+    preview_url: str | None,
     output: Path | None,
 ) -> None:
-    """List the pages, feeds and calendars the working tree adds, changes and removes
-    against BASE, a git ref such as origin/main.
+    """What the working tree changes against BASE, a git ref such as origin/main:
+    the items it edits (word by word), adds and removes, then the pages, feeds
+    and calendars that changed only because listings moved.
 
     Both sides are built with one "now". Exits 0 whether or not anything
     differs, 1 when a side cannot be built.
     """
-    from iops.manifest import compare, page_manifest, render_markdown, render_text
+    from iops import manifest, summary_report, summary_text
     from iops.revisions import RevisionError, build_sites, export_ref
+    from iops.summary import summarize_trees
 
-    if (base is None) == (base_site is None):
-        raise click.UsageError("Give either BASE (a git ref) or --base-site.")
+    if base is None and base_site is None:
+        raise click.UsageError("Give BASE (a git ref), --base-site, or both.")
     base_label = base or str(base_site)
     head_label = str(head_site) if head_site else "working tree"
+    now = int(build_time().timestamp())
     with tempfile.TemporaryDirectory(prefix="iops-diff-") as scratch:
         builds: dict[str, tuple[Path, Path]] = {}
+        tree = None
         try:
+            if base is not None:
+                tree = export_ref(root, base, Path(scratch, "base-src"))
             if base_site is None:
                 base_site = Path(scratch, "base-site")
-                tree = export_ref(root, str(base), Path(scratch, "base-src"))
-                builds[f"base ({base})"] = (tree, base_site)
+                builds[f"base ({base})"] = (tree or root, base_site)
             if head_site is None:
                 head_site = Path(scratch, "head-site")
                 builds["head (working tree)"] = (root, head_site)
-            build_sites(builds, int(build_time().timestamp()), ROOT / "build.py")
+            build_sites(builds, now, ROOT / "build.py")
         except RevisionError as err:
             raise click.ClickException(str(err)) from None
-        changes = compare(page_manifest(base_site), page_manifest(head_site))
-    if fmt == "markdown":
-        report = render_markdown(changes, base_label, head_label, base_url)
-    else:
-        report = render_text(changes, base_label, head_label)
+        before = manifest.page_manifest(base_site)
+        pages = manifest.compare(before, manifest.page_manifest(head_site))
+        labels = (base_label, head_label)
+        if tree is None:  # no sources of the base to compare: the pages one by one
+            if fmt == "markdown":
+                report = manifest.render_markdown(pages, *labels, preview_url)
+            else:
+                report = manifest.render_text(pages, *labels)
+        else:
+            summary = summarize_trees(pages, tree, root, dt.datetime.fromtimestamp(now, dt.UTC))
+            if fmt == "markdown":
+                report = summary_report.render_markdown(summary, before, *labels, preview_url)
+            else:
+                report = summary_text.render_text(summary, *labels)
     if output:
         output.write_text(report, "utf-8")
     else:

@@ -216,13 +216,37 @@ def commit(root: Path, message: str) -> None:
 
 
 def test_diff_against_a_git_ref_builds_both_sides(repo: FixtureSite) -> None:
+    """Against a ref, the sources are compared too: each URL is given to the item
+    it belongs to, and the rest changed only because listings moved."""
     result = repo.run("diff", "HEAD")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("working tree against HEAD\n")
-    found = rows(result.stdout)
-    assert found["added"] == {"/blog/2014/added/", "/blog/view/7/"}
-    assert "/blog/2014/edited/" in found["changed"]
-    assert found["removed"] == {"/blog/2014/gone/"}  # deleted, not yet committed
+    edited, added, removed, moved = re.split(
+        r"^(?:Added items|Removed items|Pages changed only because listings moved: \d+)",
+        result.stdout.split("Edited items:\n", 1)[1],
+        flags=re.MULTILINE,
+    )
+    assert rows(edited) == {"added": set(), "changed": {"/blog/2014/edited/"}, "removed": set()}
+    assert "      aliases: {+/blog/view/7+} (a new field)\n" in edited
+    assert "      pages: added /blog/view/7/ (redirect), changed /blog/2014/edited/\n" in edited
+    assert rows(added)["added"] == {"/blog/2014/added/"}
+    assert rows(removed)["removed"] == {"/blog/2014/gone/"}  # deleted, not yet committed
+    assert rows(moved) == {
+        "added": set(),
+        "changed": {
+            "/",  # latest blogs on the home page
+            "/blog/",
+            "/blog/page/2/",
+            "/blog/2014/",
+            "/members/bo/",
+            "/tags/strategy/",
+            *(f"/{feed}" for feed in ("rss.xml", "atom.xml", "blog/rss.xml", "blog/atom.xml")),
+            *(f"/members/bo/{feed}" for feed in ("rss.xml", "atom.xml")),
+            *(f"/tags/strategy/{feed}" for feed in ("rss.xml", "atom.xml")),
+        },
+        "removed": set(),
+    }
+    assert "1 item edited, 1 added, 1 removed; 14 pages changed only because" in result.stdout
     assert not (repo.root / "site").exists()  # nothing is left in the project
 
 
@@ -242,7 +266,8 @@ def test_an_unknown_ref_or_no_base_is_an_error(repo: FixtureSite) -> None:
     assert unknown.returncode == 1
     assert "base (no-such-branch): not a commit of the git repository" in unknown.stderr
     missing = repo.run("diff")
-    assert missing.returncode == 2 and "Give either BASE" in missing.stderr
+    assert missing.returncode == 2
+    assert "Give BASE (a git ref), --base-site, or both." in missing.stderr
 
 
 def test_escape_markdown_leaves_no_markup() -> None:

@@ -144,7 +144,9 @@ def test_the_workflows_keep_to_least_privilege() -> None:
         workflow = yaml.safe_load(path.read_text("utf-8"))
         triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
         assert "pull_request_target" not in triggers, path.name
-        assert workflow["permissions"] == {"contents": "read"}, path.name
+        # The comment's workflow checks out nothing: its jobs say what they need.
+        expected = {} if path.name == "pr-comment.yml" else {"contents": "read"}
+        assert workflow["permissions"] == expected, path.name
         for name, job in workflow["jobs"].items():
             for step in job["steps"]:
                 if step.get("uses", "").startswith("actions/checkout@"):
@@ -253,8 +255,8 @@ def test_a_pull_request_runs_every_check_and_summarizes() -> None:
     assert upload["with"]["path"] == "site/"
     summary = _step(workflow, "Summarize the pages this changes")
     assert 'diff "origin/$BASE_REF" --head-site site' in summary["run"]
-    assert "--format markdown" in summary["run"]
-    assert summary["run"].count('>> "$GITHUB_STEP_SUMMARY"') == 2
+    assert "--format markdown --output pr-summary/summary.md" in summary["run"]
+    assert 'cat pr-summary/summary.md >> "$GITHUB_STEP_SUMMARY"' in summary["run"]
     assert summary["env"]["PREVIEW_URL"] == "${{ steps.preview.outputs.artifact-url }}"
     assert upload["id"] == "preview"
     # Both sides of the summary and the preview share one "now".
@@ -277,6 +279,9 @@ def test_concurrency_the_pip_cache_and_versions_are_set() -> None:
         workflow = yaml.safe_load(path.read_text("utf-8"))
         assert workflow["concurrency"]["group"].startswith("${{ github.workflow }}"), path.name
         pythons = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/setup-")]
+        if path.name == "pr-comment.yml":  # it runs no Python
+            assert pythons == [], path.name
+            continue
         assert pythons, path.name
         for step in pythons:
             settings = step["with"]
@@ -358,3 +363,189 @@ def test_the_nightly_build_is_as_of_the_time_it_runs(fixture_site: FixtureSite) 
     past = (site / "events/past/index.html").read_text("utf-8")
     upcoming = (site / "events/index.html").read_text("utf-8")
     assert "Due meeting" in past and "Due meeting" not in upcoming
+
+
+# --- The comment on the pull request (pr-comment.yml) ------------------------------------
+
+MARKER = "<!-- iops-site-summary -->"
+
+
+def test_the_comment_runs_after_the_pull_request_with_least_privilege() -> None:
+    workflow = _load("pr-comment.yml")
+    assert workflow[True] == {
+        "workflow_run": {"workflows": [_load("pull-request.yml")["name"]], "types": ["completed"]}
+    }
+    assert workflow["permissions"] == {}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+    assert job["timeout-minutes"] <= 10
+    # Nothing of the pull request is checked out or run: no action at all,
+    # one script that reads the artifact as data.
+    assert [step.get("uses") for step in job["steps"]] == [None]
+    [step] = job["steps"]
+    assert "${{" not in step["run"]  # what the event says reaches the script as env only
+    assert set(step["env"]) == {"GH_TOKEN", "GH_REPO", "RUN_ID", "HEAD_SHA"}
+    assert step["run"].count(MARKER) == 2  # written, then looked for
+    assert '.user.login == "github-actions[bot]"' in step["run"]
+    # The one zizmor finding ignored, on the trigger itself.
+    text = (WORKFLOWS / "pr-comment.yml").read_text("utf-8")
+    ignores = [line.strip() for line in text.splitlines() if "zizmor: ignore" in line]
+    assert ignores == ["workflow_run: # zizmor: ignore[dangerous-triggers]"]
+    assert not any(
+        "zizmor: ignore" in p.read_text("utf-8")
+        for p in _workflow_files()
+        if p != WORKFLOWS / "pr-comment.yml"
+    )
+
+
+def test_the_pull_request_leaves_its_summary_and_number_as_an_artifact() -> None:
+    workflow = _load("pull-request.yml")
+    upload = _step(workflow, "Upload the summary for the comment")
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert (upload["with"]["name"], upload["with"]["path"]) == ("pr-summary", "pr-summary/")
+    summary = _step(workflow, "Summarize the pages this changes")
+    assert summary["env"]["PR_NUMBER"] == "${{ github.event.pull_request.number }}"
+    assert 'echo "$PR_NUMBER" > pr-summary/pr-number' in summary["run"]
+    comment = _load("pr-comment.yml")["jobs"]["comment"]["steps"][0]["run"]
+    assert "--name pr-summary" in comment and 'select(.name == "pr-summary")' in comment
+
+
+STUB_GH = """\
+import json, os, shutil, subprocess, sys
+config = json.loads(open(os.environ["STUB_CONFIG"]).read())
+args = sys.argv[1:]
+with open(os.environ["STUB_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+def jq(data):
+    query = args[args.index("--jq") + 1]
+    out = subprocess.run(["jq", "-r", query], input=json.dumps(data), text=True,
+                         capture_output=True, check=True)
+    sys.stdout.write(out.stdout)
+if args[:2] == ["run", "download"]:
+    if config.get("artifact") is None:
+        sys.exit("no artifact")
+    shutil.copytree(config["artifact"], args[args.index("--dir") + 1])
+elif "--input" in args:
+    payload = json.loads(open(args[args.index("--input") + 1]).read())
+    with open(os.environ["STUB_LOG"], "a") as log:
+        log.write(json.dumps({"sent": payload["body"]}) + "\\n")
+elif (path := next(a for a in args if a.startswith("repos/"))).endswith("/artifacts"):
+    jq({"artifacts": config["artifacts"]})
+elif "/pulls/" in path:
+    jq({"head": {"sha": config["head"]}})
+elif path.endswith("/comments"):
+    jq(config["comments"])
+else:
+    sys.exit(f"unexpected: {args}")
+"""
+
+
+def _post_comment(
+    tmp_path: Path, **config: Any
+) -> tuple[subprocess.CompletedProcess[str], list[Any]]:
+    """The comment workflow's script, run as it is, with a stand-in for `gh`
+    (GitHub's API cannot run here) that answers from `config` and logs each call."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "gh").write_text(f"#!{sys.executable}\n{STUB_GH}", "utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    (tmp_path / "config.json").write_text(json.dumps(config), "utf-8")
+    log = tmp_path / "log"
+    log.touch()
+    step = _load("pr-comment.yml")["jobs"]["comment"]["steps"][0]
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "GH_TOKEN": "t",
+        "GH_REPO": "iops/site",
+        "RUN_ID": "77",
+        "HEAD_SHA": "abc123",
+        "RUNNER_TEMP": str(tmp_path / "runner"),
+        "STUB_CONFIG": str(tmp_path / "config.json"),
+        "STUB_LOG": str(log),
+    }
+    (tmp_path / "runner").mkdir()
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],  # as GitHub runs a step: bash -e {0}
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return result, [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def _artifact(tmp_path: Path, number: str, summary: str = "### Summary\n") -> dict[str, Any]:
+    folder = tmp_path / "artifact"
+    folder.mkdir(parents=True)
+    (folder / "pr-number").write_text(number, "utf-8")
+    (folder / "summary.md").write_text(summary, "utf-8")
+    artifacts = [{"name": "site", "size_in_bytes": 9}, {"name": "pr-summary", "size_in_bytes": 300}]
+    return {"artifact": str(folder), "artifacts": artifacts, "head": "abc123"}
+
+
+def _sent(calls: list[Any]) -> list[Any]:
+    return [call for call in calls if isinstance(call, dict) or "--input" in call]
+
+
+def test_the_comment_is_posted_once_then_edited(tmp_path: Path) -> None:
+    bodies = f"$(touch {tmp_path}/pwned) `touch {tmp_path}/pwned` <script>"
+    others = [
+        {"id": 1, "user": {"login": "someone"}, "body": MARKER + " mine, not the bot's"},
+        {"id": 2, "user": {"login": "github-actions[bot]"}, "body": "another bot comment"},
+    ]
+    config = _artifact(tmp_path / "new", "42\n", bodies)
+    result, calls = _post_comment(tmp_path / "new", **config, comments=others)
+    assert result.returncode == 0, result.stderr
+    assert _sent(calls) == [
+        [
+            "api",
+            "--method",
+            "POST",
+            "repos/iops/site/issues/42/comments",
+            "--input",
+            "payload.json",
+        ],
+        {"sent": f"{MARKER}\n{bodies}"},
+    ]
+    assert "Posted the summary on pull request #42." in result.stdout
+    assert not (tmp_path / "pwned").exists()  # the body is data, never run
+
+    mine = {"id": 9, "user": {"login": "github-actions[bot]"}, "body": f"{MARKER}\nold"}
+    config = _artifact(tmp_path / "again", "42", bodies)
+    result, calls = _post_comment(tmp_path / "again", **config, comments=[*others, mine])
+    assert result.returncode == 0, result.stderr
+    assert _sent(calls)[0][:4] == ["api", "--method", "PATCH", "repos/iops/site/issues/comments/9"]
+
+
+@pytest.mark.parametrize(
+    ("number", "head", "size", "said", "code"),
+    [
+        ("42; rm -rf /", "abc123", 300, "pr-number does not hold a pull request's number", 1),
+        ("0", "abc123", 300, "pr-number does not hold", 1),
+        ("42", "def456", 300, "Pull request #42 is not at abc123", 0),
+        ("42", "abc123", 5_000_000, "too large to be a summary", 1),
+    ],
+)
+def test_a_doubtful_artifact_posts_nothing(
+    tmp_path: Path, number: str, head: str, size: int, said: str, code: int
+) -> None:
+    config = _artifact(tmp_path, number)
+    config["head"] = head
+    config["artifacts"][1]["size_in_bytes"] = size
+    result, calls = _post_comment(tmp_path, **config, comments=[])
+    assert result.returncode == code, result.stderr
+    assert said in result.stdout
+    assert _sent(calls) == []
+
+
+def test_a_summary_too_long_or_missing_posts_nothing(tmp_path: Path) -> None:
+    config = _artifact(tmp_path / "long", "42", "x" * 65_001)
+    result, calls = _post_comment(tmp_path / "long", **config, comments=[])
+    assert result.returncode == 1 and "too long for a comment" in result.stdout
+    assert _sent(calls) == []
+    config = {"artifact": None, "artifacts": [], "head": "abc123"}
+    result, calls = _post_comment(tmp_path / "none", **config, comments=[])
+    assert result.returncode == 0 and "The run left no summary" in result.stdout
+    assert _sent(calls) == []

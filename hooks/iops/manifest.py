@@ -226,7 +226,7 @@ def render_markdown(
     out = [
         "### Pages this change adds, changes and removes",
         "",
-        f"{_code(head_label)} compared with {_code(base_label)}.",
+        f"{code_span(head_label)} compared with {code_span(base_label)}.",
         "",
     ]
     for kind, heading in _SECTIONS:
@@ -258,7 +258,7 @@ def escape_markdown(text: str) -> str:
     )
 
 
-def _code(text: str) -> str:
+def code_span(text: str) -> str:
     """`text` as a code span: Markdown and HTML in it stay text."""
     text = clean_text(text)
     return f"`{text}`" if text and "`" not in text else escape_markdown(text)
@@ -293,11 +293,11 @@ def _describe(entry: PageEntry, before: PageEntry | None) -> str:
 
 def _markdown_item(entry: PageEntry, before: PageEntry | None, base_url: str | None) -> str:
     title = escape_markdown(entry.title) or "(no title)"
-    link = _link(base_url, entry.target or entry.url) if base_url else None
+    link = site_link(base_url, entry.target or entry.url) if base_url else None
     if link:
         title = f"[{title}]({link})"
     path = f"`/{_quote(entry.url)}`"
-    published = _web_address(before.address) if before is not None else None
+    published = web_address(before.address) if before is not None else None
     if published:
         path = f"[{path}]({published})"
     if entry.kind is Kind.REDIRECT:
@@ -307,12 +307,12 @@ def _markdown_item(entry: PageEntry, before: PageEntry | None, base_url: str | N
     return f"- {title}{former} {path}"
 
 
-def _web_address(address: str) -> str | None:
+def web_address(address: str) -> str | None:
     """`address` made safe for a Markdown link; None unless it is http(s)."""
     return _quote(address) if address.startswith(("http://", "https://")) else None
 
 
-def _link(base_url: str, url: str) -> str | None:
+def site_link(base_url: str, url: str) -> str | None:
     """The address of `url` on the site at `base_url`; None for anything but http(s)."""
     web = ("http://", "https://")
     if url.startswith(web):
