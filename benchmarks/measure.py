@@ -29,6 +29,10 @@ class Run:
     peak_mb: float
 
 
+RUN_TIME_LIMIT = 3 * 3600
+"""Seconds one measured command may take (a cold build of 20,000 posts takes minutes)."""
+
+
 def run_command(root: Path, *args: str) -> Run:
     """Run `build.py --root root args…` in a child process and measure it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -37,6 +41,7 @@ def run_command(root: Path, *args: str) -> Run:
         [sys.executable, str(BUILD_PY), "--root", str(root), *args],
         capture_output=True,
         text=True,
+        timeout=RUN_TIME_LIMIT,
         check=False,
     )
     wall = time.perf_counter() - started

@@ -29,8 +29,9 @@ def export_ref(root: Path, ref: str, dest: Path) -> Path:
         raise RevisionError(f"base ({ref}): needs git installed, and a ref not an option.")
     found = subprocess.run(  # noqa: S603 (git, with a ref that is not an option)
         [git, "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        capture_output=True,
+        capture_output=True,  # both read to the end by run(): a few lines at most
         text=True,
+        timeout=GIT_TIME_LIMIT,
         check=False,
     )
     if found.returncode:
