@@ -27,13 +27,16 @@ def export_ref(root: Path, ref: str, dest: Path) -> Path:
     git = shutil.which("git")
     if git is None or ref.startswith("-"):
         raise RevisionError(f"base ({ref}): needs git installed, and a ref not an option.")
-    found = subprocess.run(  # noqa: S603 (git, with a ref that is not an option)
-        [git, "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        capture_output=True,  # both read to the end by run(): a few lines at most
-        text=True,
-        timeout=GIT_TIME_LIMIT,
-        check=False,
-    )
+    try:
+        found = subprocess.run(  # noqa: S603 (git, with a ref that is not an option)
+            [git, "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            capture_output=True,  # both read to the end by run(): a few lines at most
+            text=True,
+            timeout=GIT_TIME_LIMIT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RevisionError(f"base ({ref}): git took more than {GIT_TIME_LIMIT} s.") from None
     if found.returncode:
         said = f" {found.stderr.strip()}" if found.stderr.strip() else ""
         raise RevisionError(f"base ({ref}): not a commit of the git repository at {root}.{said}")
