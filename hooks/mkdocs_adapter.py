@@ -16,6 +16,7 @@ from iops import sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
 from iops.settings import SettingsError, build_time, settings_from_config
+from iops.translations import Translator
 from iops.site_files import PageSource
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -32,6 +33,8 @@ class _State:
         """Each item's HTML, once every page is read (`on_env`): for feeds and search."""
         self.search: PendingIndex | None = None
         """Pagefind, indexing while the pages render."""
+        self.translator: Translator | None = None
+        """The templates' gettext (`on_env`), told each page's language before it renders."""
 
     def cancel_search(self) -> None:
         if self.search is not None:
@@ -108,8 +111,9 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
     source = _state.sources[page.file.src_uri]
-    assert _state.plan is not None  # set by on_config
+    assert _state.plan is not None and _state.translator is not None  # on_config, on_env
     context.update(templating.page_context(_state.plan, source))
+    _state.translator.use(source.lang)  # the page renders next
     return context
 
 
@@ -118,8 +122,10 @@ def on_template_context(
 ) -> dict[str, Any]:
     # The theme's templates that are not pages: 404.html, and the sitemaps.
     if template_name == "404.html":
-        assert _state.plan is not None  # set by on_config
+        assert _state.plan is not None and _state.translator is not None  # on_config, on_env
         context.update(templating.error_page_context(_state.plan))
+    if _state.translator is not None:  # the site's language, for what is not a page
+        _state.translator.use(_state.plan.site.settings.language if _state.plan else "en")
     return context
 
 
@@ -128,6 +134,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     env.filters.update(templating.FILTERS)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
+    _state.translator = templating.install_translations(env, _state.plan)
     _state.html_by_source = {}
     for source in _state.sources.values():
         file = files.get_file_from_path(source.src_uri)

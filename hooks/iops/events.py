@@ -18,6 +18,7 @@ from . import calendars
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
+from .translations import N_
 from .urls import owner_prefix, webcal_url
 
 # URL formats of the events' generated pages and calendars; `owner` is
@@ -33,8 +34,8 @@ EVENT_URLS = {
 }
 # The listings: (first page, later pages, title, pager labels).
 LISTINGS = (
-    ("upcoming", "upcoming_page", "Upcoming events", ("← Sooner", "Later →")),
-    ("past", "past_page", "Past events", ("← Newer", "Older →")),
+    ("upcoming", "upcoming_page", N_("Upcoming events"), (N_("← Sooner"), N_("Later →"))),
+    ("past", "past_page", N_("Past events"), (N_("← Newer"), N_("Older →"))),
 )
 
 

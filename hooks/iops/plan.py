@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import checks, events, subscriptions, views
+from . import checks, events, subscriptions, translations, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
 from .loader import load_site
@@ -111,8 +111,16 @@ def plan_site(
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
-    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
+    catalogs = _catalog_problems(settings)
+    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *catalogs}))
     return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
+
+
+def _catalog_problems(settings: Settings) -> list[Problem]:
+    """A translation that would break or garble the pages fails `check` and the build."""
+    if settings.locales is None:
+        return []
+    return translations.read_catalogs(settings.locales, settings.root)[1]
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

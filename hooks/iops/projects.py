@@ -15,6 +15,7 @@ from . import urls
 from .listings import GeneratedPage, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
+from .translations import N_
 
 STATUSES = ("proposed", "active", "completed")
 """A project's life, in order: the order of the sections (schema.py allows these)."""
@@ -47,8 +48,11 @@ def listing_url(owner: str | None) -> str:
     return urls.listing_url("section", owner=owner, section="projects")
 
 
+STATUS_TITLES = {"proposed": N_("Proposed"), "active": N_("Active"), "completed": N_("Completed")}
+
+
 def status_title(status: str) -> str:
-    return status.capitalize()
+    return STATUS_TITLES.get(status) or status.capitalize()
 
 
 def by_status(projects: Sequence[Item]) -> dict[str, list[Item]]:

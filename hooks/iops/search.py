@@ -40,6 +40,7 @@ from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
+from .translations import N_
 from .model import DATED_KINDS, Item, Site, by_age
 from .workers import cores
 
@@ -81,7 +82,7 @@ def search_pages(site: Site) -> list[GeneratedPage]:
     for lang in langs:
         others = tuple((other, search_url(site, other)) for other in langs if other != lang)
         urls_of_parts = tuple(part_url(lang, n) for n in range(len(parts.get(lang, []))))
-        view = SearchPage(lang, "Search", others, urls_of_parts)
+        view = SearchPage(lang, N_("Search"), others, urls_of_parts)
         url = search_url(site, lang)
         pages.append(GeneratedPage(url, SEARCH_TEMPLATE, "Search", view, "the search page", lang))
     return pages

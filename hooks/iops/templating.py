@@ -39,7 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, search, urls, views
+from . import dates, feeds, repository, sanitize, search, translations, urls, views
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
@@ -73,6 +73,7 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
     context["search_url"] = search.search_box_url(site, source.lang)
+    context["page_lang"] = source.lang
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
@@ -91,7 +92,51 @@ def error_page_context(plan: Plan) -> dict[str, Any]:
     return {
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
+        "page_lang": site.settings.language,
     }
+
+
+def install_translations(env: jinja2.Environment, plan: Plan) -> translations.Translator:
+    """The site's catalogs as the templates' gettext, and the filters that write
+    dates and countries, in the language of the page being rendered: the
+    adapter calls `Translator.use` before each page. Read once a build, in
+    the process that forks the page workers, so each has every language ready.
+    A broken catalog has stopped the build already (`plan.errors`)."""
+    settings = plan.site.settings
+    languages: dict[str, translations.Language] = {}
+    if settings.locales is not None:
+        languages, _ = translations.read_catalogs(settings.locales, settings.root)
+    translator = translations.Translator(languages, settings.language)
+    translator.install(env)
+
+    def day(when: Any, lang: str | None = None) -> str:
+        return dates.format_day(when, lang or translator.lang)
+
+    def country_name(code: str, lang: str | None = None) -> str:
+        return dates.country_name(code, lang or translator.lang)
+
+    env.filters.update(day=day, country_name=country_name)
+    env.globals["material_language"] = _material_language
+    return translator
+
+
+@functools.cache
+def _material_languages() -> frozenset[str]:
+    import material
+
+    folder = Path(material.__file__).parent / "templates/partials/languages"
+    return frozenset(path.stem for path in folder.glob("*.html"))
+
+
+def _material_language(lang: str | None) -> str:
+    """Which of Material's own translations (its header's and footer's words,
+    "Table of contents", "Skip to content") a page in `lang` shows: theme/
+    partials/language.html picks it by the page's language, not the site's."""
+    lang = lang or "en"
+    for name in (lang, lang.split("-")[0]):
+        if name in _material_languages():
+            return name
+    return "en"
 
 
 def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,17 @@
   var notice = document.getElementById("iops-search-notice");
   var status = root.querySelector(".iops-search-results__status");
   var list = root.querySelector(".iops-search-results__list");
+  // The words shown come from the page, in its language (theme/search.html).
+  function words(name, query, count) {
+    return (root.getAttribute("data-" + name) || "")
+      .split("{query}").join(query || "")
+      .split("{count}").join(String(count));
+  }
   // Made here, not in the page: without JavaScript it would do nothing.
   var more = document.createElement("button");
   more.type = "button";
   more.className = "iops-search-results__more md-button";
-  more.textContent = "More results";
+  more.textContent = words("more");
   more.hidden = true;
   root.appendChild(more);
   var PAGE = 10;
@@ -41,10 +47,10 @@
     notice.hidden = true;
   }
   if (!query) {
-    status.textContent = "Type what you are looking for in the search box above.";
+    status.textContent = words("empty-query");
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = words("searching");
 
   import(bundle + "pagefind.js")
     .then(function (pagefind) {
@@ -66,13 +72,11 @@
     .then(function (search) {
       var results = search.results;
       var shown = 0;
-      var quoted = "\u201c" + query + "\u201d";
       if (results.length === 0) {
-        status.textContent = "Nothing was found for " + quoted + ".";
+        status.textContent = words("none", query);
         return;
       }
-      status.textContent =
-        (results.length === 1 ? "One result" : results.length + " results") + " for " + quoted + ".";
+      status.textContent = words(results.length === 1 ? "one" : "many", query, results.length);
       function showMore() {
         var next = results.slice(shown, shown + PAGE);
         shown += next.length;
@@ -91,7 +95,7 @@
       return showMore();
     })
     .catch(function () {
-      status.textContent = "The search could not be loaded.";
+      status.textContent = words("failed");
       if (notice) {
         notice.hidden = false;
       }
