@@ -252,6 +252,13 @@ class Translator:
             return self._shown(found if isinstance(found, str) else None, text, True)
         return Markup(escape(text))
 
+    def lang_attribute(self, lang: str) -> Markup:
+        """The ``lang_attr`` filter: `` lang="de"`` for a title or summary in
+        another language than the page's (`lang`), else nothing."""
+        if lang == self.lang:
+            return Markup("")
+        return Markup(' lang="%s"') % lang
+
     def attr(self, message: str, **variables: Any) -> Markup:
         """``_attr()``: `gettext` unmarked, for an attribute's value."""
         found = self._find(message)
@@ -274,7 +281,7 @@ class Translator:
             npgettext=self.npgettext,
         )
         env.globals.update(_attr=self.attr, _nattr=self.nattr)
-        env.filters["translated"] = self.data
+        env.filters.update(translated=self.data, lang_attr=self.lang_attribute)
 
 
 def _base(lang: str) -> str:

@@ -1,0 +1,233 @@
+"""Every reader's language (issue 17, item 4): the templates' words come from
+the catalogs in theme/locales, in each page's language; a word with no
+translation is English marked lang="en"; dates on a listing are in the
+listing's language; a broken catalog stops `check` and the build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import REPO, FixtureSite, tree_digests
+from iops import catalogs
+from iops.translations import Language, Translator, read_catalogs
+
+LOCALES = REPO / "theme" / "locales"
+
+PAGES = {
+    "content/blog/2015-06-15-deutsch.md": (
+        "---\ntitle: Ein Beitrag\ndate: 2015-06-15\nauthor: ada\nlang: de\ntags: [vision]\n"
+        "---\n## Ein Abschnitt\n\nHallo Welt.\n\n## Noch einer\n\nTschüss.\n"
+    ),
+    "content/blog/2015-09-07-espanol.md": (
+        "---\ntitle: Una entrada\ndate: 2015-09-07\nauthor: bo\nlang: es\n---\nHola.\n"
+    ),
+    "content/blog/2015-07-01-english.md": (
+        "---\ntitle: An English post\ndate: 2015-07-01\nauthor: bo\n---\nHello.\n"
+    ),
+    "content/blog/2015-08-01-ellinika.md": (
+        "---\ntitle: Μια ανάρτηση\ndate: 2015-08-01\nauthor: bo\nlang: el\n---\nΓεια.\n"
+    ),
+    "content/events/2027-05-15-treffen.md": (
+        "---\ntitle: Treffen\nstart: 2027-05-15T10:00\ntimezone: Europe/Berlin\n"
+        "location: Ein Saal\nlang: de\n---\nKommt vorbei.\n"
+    ),
+}
+
+
+def _config() -> str:
+    """The fixture's mkdocs.yml, with a repository: pages then link their source."""
+    from conftest import MKDOCS_YML
+
+    extra = "    page_size: 2\n    repository: https://github.com/example/site\n"
+    return MKDOCS_YML.format(repo=REPO).replace("    page_size: 2\n", extra)
+
+
+def _text(html: str) -> str:
+    """What a reader reads of a page: no tags, scripts or styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of a site with pages in English, German, Spanish and Greek."""
+    from conftest import BASE_FILES
+
+    site = FixtureSite(tmp_path_factory.mktemp("i18n") / "src")
+    site.write("mkdocs.yml", _config())
+    for rel, text in {**BASE_FILES, **PAGES}.items():
+        site.write(rel, text)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    return site.root / "site"
+
+
+def test_a_german_page_shows_its_furniture_in_german(built: Path) -> None:
+    post = (built / "blog/2015/deutsch/index.html").read_text("utf-8")
+    text = _text(post)
+    for english in ("Search", "Table of contents", "Edit this page", "History", "Skip to"):
+        assert english not in text, english
+    assert 'placeholder="Suche"' in post
+    for german in ("Die Website durchsuchen", "Inhaltsverzeichnis", "Diese Seite bearbeiten"):
+        assert german in text, german
+    assert "15. Juni 2015" in text
+    assert 'lang="en"' not in post
+
+
+def test_a_german_event_says_when_where_and_the_calendar_line_in_german(built: Path) -> None:
+    text = _text((built / "events/2027/treffen/index.html").read_text("utf-8"))
+    for english in ("When", "Where", "Add to calendar", "download (.ics)", "calendar app"):
+        assert english not in text, english
+    assert "Wann" in text and "Wo" in text
+    assert "Zum Kalender hinzufügen: herunterladen (.ics) oder in eurer Kalender-App öffnen" in text
+
+
+def test_a_word_with_no_translation_is_english_marked_so(built: Path) -> None:
+    # No catalog for Greek: every word of the page's furniture is English, marked.
+    post = (built / "blog/2015/ellinika/index.html").read_text("utf-8")
+    assert '<html lang="el"' in post
+    assert '<span lang="en">Edit this page</span>' in post
+    assert '<span lang="en">Search the site</span>' in post
+    # In an attribute a span cannot be: the word is there, unmarked.
+    assert 'placeholder="Search"' in post
+    assert 'aria-label="Source of this page"' in post
+
+
+def test_an_english_page_has_no_marks() -> None:
+    translator = Translator(_languages(), "en")
+    assert translator.gettext("Edit this page") == "Edit this page"
+    translator.use("de-CH")  # the base language's catalog
+    assert translator.gettext("Edit this page") == "Diese Seite bearbeiten"
+    assert translator.gettext("Not a message") == '<span lang="en">Not a message</span>'
+    assert translator.attr("Not a message") == "Not a message"
+
+
+def test_words_and_placeholders_are_escaped_once() -> None:
+    translator = Translator(_languages(), "de")
+    made = translator.gettext("Member of %(chapter)s") % {"chapter": "<b>&"}
+    assert made == "Mitglied von &lt;b&gt;&amp;"
+    translator.use("el")
+    made = translator.gettext("Member of %(chapter)s") % {"chapter": "<b>"}
+    assert made == '<span lang="en">Member of &lt;b&gt;</span>'
+
+
+def test_plural_forms_follow_the_language() -> None:
+    translator = Translator(_languages(), "fr")
+    assert translator.ngettext("%(num)d vote", "%(num)d votes", 1) % {"num": 1} == "1 voix"
+    translator.use("de")
+    assert translator.ngettext("%(num)d vote", "%(num)d votes", 2) % {"num": 2} == "2 Stimmen"
+
+
+def test_listing_dates_are_in_the_listings_language_and_titles_keep_theirs(
+    built: Path,
+) -> None:
+    first = (built / "blog/index.html").read_text("utf-8")
+    second = (built / "blog/page/2/index.html").read_text("utf-8")
+    assert '<html lang="en"' in first and '<html lang="en"' in second
+    days = re.findall(r"<time datetime=\"[^\"]+\">([^<]+)</time>", first + second)
+    assert days[:4] == ["September 7, 2015", "August 1, 2015", "July 1, 2015", "June 15, 2015"]
+    assert re.search(r'<h2 class="iops-card__title" lang="es"><a [^>]+>Una entrada</a>', first)
+    assert re.search(r'<h2 class="iops-card__title"><a [^>]+>An English post</a>', second)
+    assert '<p lang="de">Hallo Welt.</p>' in second
+
+
+def test_the_catalogs_have_every_word_of_the_templates_and_translate_it() -> None:
+    """Fails when a template's or hook's word is not in the catalogs: run
+    `build.py translations`, then translate what it lists."""
+    extracted = {m.id for m in catalogs.extract(REPO) if m.id}
+    with catalogs.template_path(REPO).open("rb") as file:
+        template = {m.id for m in read_po(file) if m.id}
+    assert extracted == template, "run `python build.py translations`"
+    for lang in catalogs.LANGUAGES:
+        with catalogs.po_path(REPO, lang).open("rb") as file:
+            catalog = read_po(file, locale=lang)
+        assert {m.id for m in catalog if m.id} == template, lang
+        assert catalogs.untranslated(catalog) == [], lang
+    _, problems = read_catalogs(LOCALES, REPO)
+    assert problems == []
+
+
+def test_the_words_of_the_search_script_come_from_the_page() -> None:
+    script = (REPO / "theme/assets/search.js").read_text("utf-8")
+    code = "\n".join(line for line in script.splitlines() if not line.strip().startswith("//"))
+    for english in ("More results", "Searching", "Nothing was found", "One result", "Type what"):
+        assert english not in code, english
+    search = (REPO / "theme/search.html").read_text("utf-8")
+    for name in ("more", "empty-query", "searching", "none", "one", "many", "failed"):
+        assert f'"{name}"' in script and f"data-{name}=" in search, name
+
+
+@pytest.fixture
+def own_theme(fixture_site: FixtureSite) -> FixtureSite:
+    """The fixture site with a copy of the theme of its own, catalogs included."""
+    shutil.copytree(REPO / "theme", fixture_site.root / "theme")
+    config = fixture_site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(f"{REPO}/theme", "theme"))
+    return fixture_site
+
+
+def _break(site: FixtureSite, lang: str, old: str, new: str) -> tuple[str, int]:
+    path = site.root / f"theme/locales/{lang}/LC_MESSAGES/messages.po"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    lines = path.read_text("utf-8").splitlines()
+    line = next(n for n, t in enumerate(lines, 1) if new in t)
+    msgid_line = max(n for n in range(1, line) if lines[n - 1].startswith("msgid "))
+    return f"theme/locales/{lang}/LC_MESSAGES/messages.po", msgid_line
+
+
+def test_a_misspelled_placeholder_fails_check_and_build(own_theme: FixtureSite) -> None:
+    path, line = _break(
+        own_theme,
+        "de",
+        'msgstr "Mitglied von %(chapter)s"',
+        'msgstr "Mitglied von %(chaptre)s"',
+    )
+    for command in ("check", "build"):
+        result = own_theme.run(command)
+        assert result.returncode == 1, command
+        said = result.stderr
+        assert f"{path}:{line}: msgstr: the de translation of 'Member of %(chapter)s'" in said
+        assert "has %(chaptre)s, which the message does not have" in said
+        assert "Traceback" not in said
+    assert not (own_theme.root / "site").exists()
+
+
+def test_a_missing_placeholder_and_a_lone_percent_fail_check(own_theme: FixtureSite) -> None:
+    first, line = _break(
+        own_theme,
+        "es",
+        'msgstr "Página %(number)s de %(count)s"',
+        'msgstr "Página %(number)s"',
+    )
+    second, _ = _break(
+        own_theme, "fr", 'msgstr "(%(share)s %% ont répondu)"', 'msgstr "(%(share)s % ont répondu)"'
+    )
+    said = own_theme.run("check").stderr
+    assert f"{first}:{line}: msgstr: the es translation of 'Page %(number)s of %(count)s' " in said
+    assert "lacks %(count)s" in said
+    assert f"{second}:" in said and "the fr translation of '(%(share)s%% answered)'" in said
+
+
+def test_fast_and_plain_builds_agree_in_every_language(built: Path, tmp_path: Path) -> None:
+    """The page workers switch language page by page as MkDocs' own build does."""
+    from conftest import BASE_FILES
+
+    site = FixtureSite(tmp_path / "src")
+    site.write("mkdocs.yml", _config())
+    for rel, text in {**BASE_FILES, **PAGES}.items():
+        site.write(rel, text)
+    result = site.run("build", "--plain", "--site-dir", str(tmp_path / "plain"))
+    assert result.returncode == 0, result.stderr
+    assert tree_digests(tmp_path / "plain") == tree_digests(built)
+
+
+def _languages() -> dict[str, Language]:
+    languages, problems = read_catalogs(LOCALES, REPO)
+    assert problems == []
+    return languages
