@@ -16,8 +16,8 @@ from iops import sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
 from iops.settings import SettingsError, build_time, settings_from_config
-from iops.translations import Translator
 from iops.site_files import PageSource
+from iops.translations import Translator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel

@@ -95,9 +95,7 @@ def extract(root: Path) -> Catalog:
         )
         for filename, lineno, message, comments, context in found:
             where = f"{source.folder}/{Path(filename).as_posix()}"
-            template.add(
-                message, None, [(where, lineno)], auto_comments=comments, context=context
-            )
+            template.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
     return template
 
 

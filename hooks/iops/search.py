@@ -40,8 +40,8 @@ from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
-from .translations import N_
 from .model import DATED_KINDS, Item, Site, by_age
+from .translations import N_
 from .workers import cores
 
 BUNDLE = "pagefind"

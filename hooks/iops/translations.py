@@ -61,7 +61,7 @@ _MARKED: set[str] = set()
 before any page renders (and before the page workers fork)."""
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+def N_(message: str) -> str:
     """Marks `message` for the catalogs; the template showing it translates it
     with the ``translated`` filter (``{{ view.title | translated }}``)."""
     _MARKED.add(message)
@@ -84,8 +84,7 @@ def catalog_paths(locales: Path) -> dict[str, Path]:
     if not locales.is_dir():
         return {}
     return {
-        path.parent.parent.name: path
-        for path in sorted(locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        path.parent.parent.name: path for path in sorted(locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     }
 
 
@@ -130,14 +129,13 @@ def placeholder_problems(catalog: Catalog, shown: str, code: str) -> Iterable[Pr
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids, forms = _strings(message.id), _strings(message.string)
         wanted = set().union(*(_placeholders(i) for i in ids))
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
         for index, text in enumerate(forms):
             if not text:
                 continue
-            field = f"msgstr[{index}]" if isinstance(message.string, tuple) else "msgstr"
-            what = _placeholder_mismatch(text, wanted, plural=isinstance(message.id, tuple))
+            field = f"msgstr[{index}]" if message.pluralizable else "msgstr"
+            what = _placeholder_mismatch(text, wanted, plural=message.pluralizable)
             if what:
                 yield Problem(
                     shown,
@@ -148,6 +146,13 @@ def placeholder_problems(catalog: Catalog, shown: str, code: str) -> Iterable[Pr
                     f"({', '.join(sorted(f'%({n})s' for n in wanted)) or 'none'}), "
                     "and a % sign as %%",
                 )
+
+
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A message's id or string as its forms: one, or singular and plurals."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -178,19 +183,15 @@ def _names(names: set[str]) -> str:
 def _language(code: str, catalog: Catalog) -> Language:
     messages: dict[_Key, str | tuple[str, ...]] = {}
     for message in catalog:
-        if message.id and not message.fuzzy and _complete(message):
-            messages[_key(message)] = message.string
+        forms = _strings(message.string)
+        if message.id and not message.fuzzy and forms and all(forms):
+            messages[_key(message)] = forms if message.pluralizable else forms[0]
     expr = catalog.plural_expr or "(n != 1)"
     return Language(code, messages, stdlib_gettext.c2py(expr))
 
 
-def _complete(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return bool(strings) and all(strings)
-
-
 def _key(message: Message) -> _Key:
-    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    msgid = _strings(message.id)[0]
     return (message.context, msgid) if message.context else msgid
 
 
@@ -217,10 +218,10 @@ class Translator:
 
     def _shown(self, found: str | None, message: str, mark: bool) -> Markup:
         if found is not None:
-            return Markup(escape(found))
+            return escape(found)
         if mark and self.marks_fallback:
             return Markup('<span lang="en">%s</span>') % message
-        return Markup(escape(message))
+        return escape(message)
 
     def _plural(self, key: _Key, singular: str, plural: str, n: int, mark: bool) -> Markup:
         forms = self._find(key)
@@ -250,7 +251,7 @@ class Translator:
         if text in _MARKED:
             found = self._find(text)
             return self._shown(found if isinstance(found, str) else None, text, True)
-        return Markup(escape(text))
+        return escape(text)
 
     def lang_attribute(self, lang: str) -> Markup:
         """The ``lang_attr`` filter: `` lang="de"`` for a title or summary in
