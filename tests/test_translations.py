@@ -231,3 +231,11 @@ def _languages() -> dict[str, Language]:
     languages, problems = read_catalogs(LOCALES, REPO)
     assert problems == []
     return languages
+
+
+def test_an_events_times_are_in_the_language_of_the_page_showing_them(built: Path) -> None:
+    listing = _text((built / "events/index.html").read_text("utf-8"))
+    assert "Saturday, May 15, 2027, 10:00" in listing
+    assert "Samstag" not in listing
+    page = _text((built / "events/2027/treffen/index.html").read_text("utf-8"))
+    assert "Samstag, 15. Mai 2027, 10:00" in page

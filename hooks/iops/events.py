@@ -6,6 +6,7 @@ measured against the build's `site.now`; the nightly build moves events on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,6 +119,24 @@ class Showing:
     end_iso: str | None
     calendar_url: str
     webcal_url: str
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    lang: str = ""
+    """The language the texts are in: the item's."""
+
+    def in_language(self, lang: str) -> Showing:
+        """The same times written in `lang`: a listing's, not the item's."""
+        if lang == self.lang or self.start is None:
+            return self
+        start_text, end_text, separator, zone_text = _phrases(self.start, self.end, lang)
+        return dataclasses.replace(
+            self,
+            start_text=start_text,
+            end_text=end_text,
+            separator=separator,
+            zone_text=zone_text,
+            lang=lang,
+        )
 
     @property
     def text(self) -> str:
@@ -158,6 +177,9 @@ def show(site: Site, item: Item) -> Showing:
         end_iso=end.isoformat(timespec="minutes") if end else None,
         calendar_url=calendar_url,
         webcal_url=webcal(site, calendar_url),
+        start=start,
+        end=end,
+        lang=item.lang,
     )
 
 

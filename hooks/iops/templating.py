@@ -39,7 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, search, translations, urls, views
+from . import dates, events, feeds, repository, sanitize, search, translations, urls, views
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
@@ -115,7 +115,10 @@ def install_translations(env: jinja2.Environment, plan: Plan) -> translations.Tr
     def country_name(code: str, lang: str | None = None) -> str:
         return dates.country_name(code, lang or translator.lang)
 
-    env.filters.update(day=day, country_name=country_name)
+    def in_page_language(showing: events.Showing) -> events.Showing:
+        return showing.in_language(translator.lang)
+
+    env.filters.update(day=day, country_name=country_name, in_page_language=in_page_language)
     env.globals["material_language"] = _material_language
     return translator
 
