@@ -239,3 +239,49 @@ def test_an_events_times_are_in_the_language_of_the_page_showing_them(built: Pat
     assert "Samstag" not in listing
     page = _text((built / "events/2027/treffen/index.html").read_text("utf-8"))
     assert "Samstag, 15. Mai 2027, 10:00" in page
+
+
+def test_the_catalogs_are_as_build_py_translations_writes_them(tmp_path: Path) -> None:
+    """One command brings the catalogs up to date; run on a copy, it changes nothing."""
+    for folder in ("theme", "hooks"):
+        shutil.copytree(
+            REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    site = FixtureSite(tmp_path)
+    result = site.run("translations")
+    assert result.returncode == 0, result.stderr
+    assert "theme/locales/de/LC_MESSAGES/messages.po: 0 to translate" in result.stdout
+    assert tree_digests(tmp_path / "theme/locales") == tree_digests(LOCALES)
+
+
+def test_a_new_word_is_added_to_every_catalog_untranslated(tmp_path: Path) -> None:
+    for folder in ("theme", "hooks"):
+        shutil.copytree(
+            REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    footer = tmp_path / "theme/partials/source-links.html"
+    footer.write_text(footer.read_text() + '{{ _("A brand new word") }}\n')
+    result = FixtureSite(tmp_path).run("translations", "--new", "da")
+    assert result.returncode == 0, result.stderr
+    assert "theme/locales/de/LC_MESSAGES/messages.po: 1 to translate" in result.stdout
+    with (tmp_path / "theme/locales/da/LC_MESSAGES/messages.po").open("rb") as file:
+        danish = read_po(file)
+    assert "A brand new word" in catalogs.untranslated(danish)
+
+
+def test_a_catalog_that_cannot_be_read_fails_check(own_theme: FixtureSite) -> None:
+    path = own_theme.root / "theme/locales/sv/LC_MESSAGES/messages.po"
+    path.write_text(path.read_text("utf-8") + '\nmsgid "Open"\nmsgstr Öppen\n', "utf-8")
+    result = own_theme.run("check")
+    assert result.returncode == 1
+    assert "theme/locales/sv/LC_MESSAGES/messages.po:" in result.stderr
+    lines = path.read_text("utf-8").splitlines()
+    assert f"messages.po:{len(lines)}: catalog: the sv catalog has a line that is not" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    path.write_text(path.read_text("utf-8").replace("msgstr Öppen", 'msgstr "x"\nnonsense'))
+    result = own_theme.run("check")
+    assert "catalog: the sv catalog cannot be read: Unknown or misformatted keyword" in (
+        result.stderr
+    )

@@ -34,6 +34,7 @@ Under newstyle gettext every message is formatted with ``%``, so a literal
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,16 +98,40 @@ def read_catalogs(locales: Path, root: Path) -> tuple[dict[str, Language], list[
     for code, path in catalog_paths(locales).items():
         shown = relative(path, root)
         try:
+            malformed = list(_malformed_lines(path.read_text("utf-8"), shown, code))
             with path.open("rb") as file:
                 catalog = read_po(file, locale=code, abort_invalid=True)
         except (PoFileError, UnknownLocaleError, ValueError, UnicodeDecodeError) as err:
             problems.append(_unreadable(shown, code, err))
+            continue
+        if malformed:
+            problems += malformed
             continue
         found = list(placeholder_problems(catalog, shown, code))
         problems += found
         if not found:
             languages[code] = _language(code, catalog)
     return languages, problems
+
+
+_PO_LINE = re.compile(
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*'
+)
+
+
+def _malformed_lines(text: str, shown: str, code: str) -> Iterable[Problem]:
+    """Lines Babel would read wrong without a word: `msgstr Öppen`, without its
+    quotes, is read as "ppe"."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            yield Problem(
+                shown,
+                number,
+                "catalog",
+                f"the {code} catalog has a line that is not a quoted text: {stripped[:60]!r}",
+                'write the text in double quotes, a quote inside it as \\": msgstr "…"',
+            )
 
 
 def _unreadable(shown: str, code: str, err: Exception) -> Problem:
