@@ -65,6 +65,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.cancel_search()  # a build that failed before it ended (`serve`)
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
+    _state.translator = templating.translator(plan)
     # theme/sitemap.xml is an index of this list of pages.
     config.theme.static_templates.add(templating.SITEMAP_PAGES)
     _state.html_by_source = {}
@@ -96,7 +97,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     source = _state.sources[page.file.src_uri]
-    page.meta.update(templating.page_meta(source.meta))
+    assert _state.translator is not None  # set by on_config
+    page.meta.update(templating.page_meta(source.meta, _state.translator, source.lang))
     return source.markdown
 
 
@@ -134,7 +136,8 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     env.filters.update(templating.FILTERS)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
-    _state.translator = templating.install_translations(env, _state.plan)
+    assert _state.translator is not None  # set by on_config
+    templating.install_translations(env, _state.translator)
     _state.html_by_source = {}
     for source in _state.sources.values():
         file = files.get_file_from_path(source.src_uri)

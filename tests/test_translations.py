@@ -285,3 +285,45 @@ def test_a_catalog_that_cannot_be_read_fails_check(own_theme: FixtureSite) -> No
     assert "catalog: the sv catalog cannot be read: Unknown or misformatted keyword" in (
         result.stderr
     )
+
+
+def test_a_german_sites_listings_have_german_titles(tmp_path: Path) -> None:
+    """Titles made by our Python (a listing's, a tag page's) are in the page's
+    language too: in <title>, the page's heading and the links to them."""
+    from conftest import BASE_FILES
+
+    site = FixtureSite(tmp_path / "src")
+    site.write("mkdocs.yml", _config().replace("language: en", "language: de"))
+    for rel, text in BASE_FILES.items():
+        site.write(rel, text)
+    site.write(
+        "chapters/london/blog/2014-02-01-lokal.md",
+        "---\ntitle: Lokal\ndate: 2014-02-01\nauthor: ada\n---\nText.\n",
+    )
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    built = site.root / "site"
+    tag = (built / "tags/vision/index.html").read_text("utf-8")
+    assert "<title>Schlagwort „vision“ - Test site</title>" in tag
+    assert "<h1>Schlagwort „vision“</h1>" in tag
+    chapter_blog = (built / "chapters/london/blog/index.html").read_text("utf-8")
+    assert "<h1>Blog: IOPS London</h1>" in chapter_blog
+    members = _text((built / "members/index.html").read_text("utf-8"))
+    assert members.startswith("Mitglieder - Test site")
+    year = (built / "blog/2014/index.html").read_text("utf-8")
+    assert "<h1>Blog – 2014</h1>" in year
+
+
+def test_a_phrase_is_its_english_text_and_survives_a_trip_between_processes() -> None:
+    import pickle
+
+    from iops.translations import N_, Phrase
+
+    phrase = Phrase("%(section)s: %(chapter)s", section=N_("Polls"), chapter="Bern & <Co>")
+    assert phrase == "Polls: Bern & <Co>"
+    again = pickle.loads(pickle.dumps(phrase))  # noqa: S301 (our own bytes)
+    assert again == phrase and again.values == phrase.values
+    translator = Translator(_languages(), "fr")
+    assert translator.data(again) == "Votes : Bern &amp; &lt;Co&gt;"
+    assert translator.plain(again, "fr") == "Votes : Bern & <Co>"
+    assert translator.data("100% <b>") == "100% &lt;b&gt;"  # not a phrase: as it is

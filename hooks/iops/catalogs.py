@@ -15,7 +15,8 @@ Where the words are:
   page's script takes its words from the page (a JSON block the template fills),
   so they are in the template too.
 - our Python, ``hooks/**.py``: ``N_("…")`` marks a word handed to a template,
-  which translates it where it shows it.
+  which translates it where it shows it; ``Phrase("…: %(chapter)s", …)`` a
+  message with values.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ TEMPLATE_KEYWORDS: dict[str, Any] = {
     "_attr": None,
     "_nattr": (1, 2),
 }
-PYTHON_KEYWORDS: dict[str, Any] = {"N_": None}
+PYTHON_KEYWORDS: dict[str, Any] = {"N_": None, "Phrase": None}
 
 
 @dataclass(frozen=True)

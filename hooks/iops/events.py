@@ -19,7 +19,7 @@ from . import calendars
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
-from .translations import N_
+from .translations import N_, Phrase
 from .urls import owner_prefix, webcal_url
 
 # URL formats of the events' generated pages and calendars; `owner` is
@@ -244,7 +244,9 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
     links = tuple((title, event_url(first, owner)) for first, _, title, _ in LISTINGS)
     result = []
     for first, later, heading, labels in LISTINGS:
-        title = f"{heading}: {scope.name}" if owner else heading
+        title: str = heading
+        if owner:
+            title = Phrase("%(section)s: %(chapter)s", section=heading, chapter=scope.name)
         first_url, page_url = event_url(first, owner), event_url(later, owner, number="{number}")
         for url, page in paginate(site, split[first], first_url, page_url, title):
             view = EventListing(

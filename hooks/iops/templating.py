@@ -96,17 +96,21 @@ def error_page_context(plan: Plan) -> dict[str, Any]:
     }
 
 
-def install_translations(env: jinja2.Environment, plan: Plan) -> translations.Translator:
-    """The site's catalogs as the templates' gettext, and the filters that write
-    dates and countries, in the language of the page being rendered: the
-    adapter calls `Translator.use` before each page. Read once a build, in
-    the process that forks the page workers, so each has every language ready.
-    A broken catalog has stopped the build already (`plan.errors`)."""
+def translator(plan: Plan) -> translations.Translator:
+    """The site's catalogs, read once a build, in the process that forks the
+    page workers, so each has every language ready. A broken catalog has
+    stopped the build already (`plan.errors`)."""
     settings = plan.site.settings
     languages: dict[str, translations.Language] = {}
     if settings.locales is not None:
         languages, _ = translations.read_catalogs(settings.locales, settings.root)
-    translator = translations.Translator(languages, settings.language)
+    return translations.Translator(languages, settings.language)
+
+
+def install_translations(env: jinja2.Environment, translator: translations.Translator) -> None:
+    """The catalogs as the templates' gettext, and the filters that write
+    dates, countries and event times, in the language of the page being
+    rendered: the adapter calls `Translator.use` before each page."""
     translator.install(env)
 
     def day(when: Any, lang: str | None = None) -> str:
@@ -120,7 +124,6 @@ def install_translations(env: jinja2.Environment, plan: Plan) -> translations.Tr
 
     env.filters.update(day=day, country_name=country_name, in_page_language=in_page_language)
     env.globals["material_language"] = _material_language
-    return translator
 
 
 @functools.cache
@@ -142,10 +145,17 @@ def _material_language(lang: str | None) -> str:
     return "en"
 
 
-def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """A page's meta for MkDocs, its title escaped as HTML (see the docstring)."""
+def page_meta(
+    meta: Mapping[str, Any], translator: translations.Translator | None = None, lang: str = ""
+) -> dict[str, Any]:
+    """A page's meta for MkDocs, its title in the page's language (a listing's,
+    made by our Python) and escaped as HTML (see the docstring)."""
     title = meta.get("title")
-    return {**meta, "title": escape(title)} if isinstance(title, str) else dict(meta)
+    if not isinstance(title, str):
+        return dict(meta)
+    if translator is not None:
+        title = translator.plain(title, lang)
+    return {**meta, "title": escape(title)}
 
 
 def clean_toc(links: Iterable[Any]) -> None:

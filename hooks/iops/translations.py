@@ -69,6 +69,30 @@ def N_(message: str) -> str:
     return message
 
 
+class Phrase(str):
+    """A text of the site made of a marked message and values ("Blog: Berlin" is
+    ``Phrase("%(section)s: %(chapter)s", section=N_("Blog"), chapter="Berlin")``).
+    It is its English text everywhere (feeds, problems, the cache's digests);
+    the ``translated`` filter and a page's title write it in the page's
+    language, each value translated too if it is a marked word or a phrase."""
+
+    message: str
+    values: tuple[tuple[str, str], ...]
+
+    def __new__(cls, message: str, **values: str) -> Phrase:
+        _MARKED.add(message)
+        phrase = super().__new__(cls, message % values)
+        phrase.message, phrase.values = message, tuple(sorted(values.items()))
+        return phrase
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self.message, self.values))
+
+
+def _phrase(message: str, values: tuple[tuple[str, str], ...]) -> Phrase:
+    return Phrase(message, **dict(values))
+
+
 @dataclass(frozen=True)
 class Language:
     """One language's catalog, read: its translated messages only."""
@@ -270,13 +294,26 @@ class Translator:
         return self._plural((context, singular), singular, plural, n, True)
 
     def data(self, text: str) -> Markup:
-        """The ``translated`` filter: a word from our Python (`N_`) translated,
-        any other text (a title with a chapter's name in it, a country)
-        escaped as it is. Never formatted with ``%``: it may be a member's text."""
+        """The ``translated`` filter: a word from our Python (`N_`, `Phrase`)
+        translated, any other text (a chapter's name, a country) escaped as it
+        is. Only a phrase's own message is formatted with ``%``."""
+        if isinstance(text, Phrase):
+            values = {name: self.data(value) for name, value in text.values}
+            return self.gettext(text.message) % values
         if text in _MARKED:
             found = self._find(text)
             return self._shown(found if isinstance(found, str) else None, text, True)
         return escape(text)
+
+    def plain(self, text: str, lang: str) -> str:
+        """`text` in `lang` as plain text, unmarked: a page's title, which
+        MkDocs and Material escape and print in <title> and the header."""
+        language = self.languages.get(lang) or self.languages.get(_base(lang))
+        if isinstance(text, Phrase):
+            values = {name: self.plain(value, lang) for name, value in text.values}
+            return self.plain(text.message, lang) % values
+        found = language.messages.get(text) if language and text in _MARKED else None
+        return found if isinstance(found, str) else str(text)
 
     def lang_attribute(self, lang: str) -> Markup:
         """The ``lang_attr`` filter: `` lang="de"`` for a title or summary in

@@ -18,7 +18,7 @@ from . import events, polls, projects, search, urls
 from .dates import country_name
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
-from .translations import N_
+from .translations import N_, Phrase
 
 SECTIONS = {"post": "blog", "news": "news"}
 KIND_MODULES = (events, polls, projects)
@@ -49,7 +49,9 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
         family = site.chapter_family(chapter.slug)
         for kind, section in SECTIONS.items():
             items = site.owned_by(kind, family)
-            title = f"{SECTION_TITLES[section]}: {chapter.title}"
+            title = Phrase(
+                "%(section)s: %(chapter)s", section=SECTION_TITLES[section], chapter=chapter.title
+            )
             pages += section_pages(site, items, section, chapter.slug, title)
     pages += tag_pages(site)
     pages += member_pages(site)
@@ -81,7 +83,8 @@ def section_pages(
         for url, listing in paginate(site, ordered, first, page_url, title, links=year_links)
     ]
     for (label, url), year in zip(year_links, sorted(by_year, reverse=True), strict=True):
-        view = Listing(f"{title} — {label}", tuple(by_year[year]), links=year_links)
+        year_title = Phrase("%(listing)s — %(year)s", listing=title, year=label)
+        view = Listing(year_title, tuple(by_year[year]), links=year_links)
         pages.append(GeneratedPage(url, "listing.html", view.title, view, f"the {label} archive"))
     return pages
 
@@ -109,7 +112,7 @@ def tag_pages(site: Site) -> list[GeneratedPage]:
     for tag, items in tagged_items.items():
         first = tag_url(tag)
         page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
-        title = f"Tagged “{tag}”"
+        title = Phrase("Tagged “%(tag)s”", tag=tag)
         for url, listing in paginate(site, newest_first(items), first, page_url, title):
             pages.append(
                 GeneratedPage(url, "listing.html", title, listing, f"the tag page {tag!r}")
