@@ -327,3 +327,43 @@ def test_a_phrase_is_its_english_text_and_survives_a_trip_between_processes() ->
     assert translator.data(again) == "Votes : Bern &amp; &lt;Co&gt;"
     assert translator.plain(again, "fr") == "Votes : Bern & <Co>"
     assert translator.data("100% <b>") == "100% &lt;b&gt;"  # not a phrase: as it is
+
+
+def test_the_search_page_speaks_its_language_and_keeps_the_query_across_languages(
+    tmp_path: Path,
+) -> None:
+    from browser import chromium, local_context, serve_folder
+    from conftest import BASE_FILES
+
+    site = FixtureSite(tmp_path / "src")
+    site.write("mkdocs.yml", _config())
+    for rel, text in {**BASE_FILES, **PAGES}.items():
+        site.write(rel, text)
+    site.write(
+        "content/blog/2015-10-01-rotation.md",
+        "---\ntitle: Rotation\ndate: 2015-10-01\nauthor: ada\nlang: de\n---\nquaxmeyer Arbeit.\n",
+    )
+    assert site.run("build").returncode == 0
+    built = site.root / "site"
+    with (
+        chromium() as browser,
+        serve_folder(built) as origin,
+        local_context(browser, origin) as (context, _),
+    ):
+        page = context.new_page()
+        page.goto(origin + "search/de/?q=quaxmeyer")
+        page.wait_for_selector(".iops-search-results__title a", timeout=15000)
+        status = page.inner_text(".iops-search-results__status")
+        assert status == "Ein Ergebnis für „quaxmeyer“."
+        english = page.locator('#iops-search-others a[hreflang="en"]')
+        assert (english.get_attribute("href") or "").endswith("/search/?q=quaxmeyer")
+        english.click()
+        page.wait_for_url("**/search/?q=quaxmeyer")
+        page.wait_for_function(
+            "document.querySelector('.iops-search-results__status').textContent"
+            ".startsWith('Nothing')",
+            timeout=15000,
+        )
+        assert page.inner_text(".iops-search-results__status") == (
+            "Nothing was found for “quaxmeyer”."
+        )

@@ -46,6 +46,15 @@
   if (notice) {
     notice.hidden = true;
   }
+  // The other languages' search pages, for the same words.
+  var others = document.querySelectorAll("#iops-search-others a[hreflang]");
+  Array.prototype.forEach.call(others, function (link) {
+    if (query) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      url.searchParams.set("q", query);
+      link.href = url.href;
+    }
+  });
   if (!query) {
     status.textContent = words("empty-query");
     return;
