@@ -343,6 +343,10 @@ def test_the_search_page_speaks_its_language_and_keeps_the_query_across_language
         "content/blog/2015-10-01-rotation.md",
         "---\ntitle: Rotation\ndate: 2015-10-01\nauthor: ada\nlang: de\n---\nquaxmeyer Arbeit.\n",
     )
+    site.write(
+        "content/blog/2015-10-02-balanced.md",
+        "---\ntitle: Balanced\ndate: 2015-10-02\nauthor: ada\n---\nquaxmeyer jobs.\n",
+    )
     assert site.run("build").returncode == 0
     built = site.root / "site"
     with (
@@ -360,10 +364,17 @@ def test_the_search_page_speaks_its_language_and_keeps_the_query_across_language
         english.click()
         page.wait_for_url("**/search/?q=quaxmeyer")
         page.wait_for_function(
-            "document.querySelector('.iops-search-results__status').textContent"
-            ".startsWith('Nothing')",
+            "document.querySelector('.iops-search-results__status').textContent.startsWith('One')",
             timeout=15000,
         )
-        assert page.inner_text(".iops-search-results__status") == (
-            "Nothing was found for “quaxmeyer”."
+        assert page.inner_text(".iops-search-results__status") == ("One result for “quaxmeyer”.")
+        # Every language at once, from the German page: both posts.
+        page.goto(origin + "search/de/?q=quaxmeyer")
+        page.wait_for_selector(".iops-search-results__title a", timeout=15000)
+        page.click("#iops-search-all")
+        page.wait_for_url("**/search/de/?all=1&q=quaxmeyer")
+        page.wait_for_function(
+            "document.querySelectorAll('.iops-search-results__title a').length === 2",
+            timeout=15000,
         )
+        assert page.inner_text(".iops-search-results__status") == ("2 Ergebnisse für „quaxmeyer“.")

@@ -34,11 +34,20 @@
   }
   var bundle = pathOf(root.getAttribute("data-bundle"));
   var parts = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(pathOf);
+  var foreign = [];
   // The site's root, which the results' addresses start from: the first part
   // is at <root>pagefind/<language>/0/.
   var siteRoot = bundle.replace(/pagefind\/[^/]+\/[^/]+\/$/, "");
 
-  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  var params = new URLSearchParams(window.location.search);
+  var query = (params.get("q") || "").trim();
+  // ?all=1: every language's index at once, merged into this one's.
+  if (params.get("all")) {
+    (root.getAttribute("data-foreign") || "").split(" ").filter(Boolean).forEach(function (entry) {
+      var at = entry.indexOf(":");
+      foreign.push({ language: entry.slice(0, at), path: pathOf(entry.slice(at + 1)) });
+    });
+  }
   var box = document.getElementById("iops-search-q");
   if (box) {
     box.value = query;
@@ -48,6 +57,14 @@
   }
   // The other languages' search pages, for the same words.
   var others = document.querySelectorAll("#iops-search-others a[hreflang]");
+  var everyLanguage = document.getElementById("iops-search-all");
+  Array.prototype.forEach.call(everyLanguage ? [everyLanguage] : [], function (link) {
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    if (query) {
+      url.searchParams.set("q", query);
+    }
+    link.href = url.href;
+  });
   Array.prototype.forEach.call(others, function (link) {
     if (query) {
       var url = new URL(link.getAttribute("href"), window.location.href);
@@ -69,9 +86,16 @@
         .options({ baseUrl: siteRoot, noWorker: true })
         .then(function () {
           return Promise.all(
-            parts.map(function (part) {
-              return pagefind.mergeIndex(part);
-            })
+            parts
+              .map(function (part) {
+                return pagefind.mergeIndex(part);
+              })
+              .concat(
+                foreign.map(function (part) {
+                  // Another language's index, searched as it is.
+                  return pagefind.mergeIndex(part.path, { language: part.language });
+                })
+              )
           );
         })
         .then(function () {
