@@ -378,3 +378,20 @@ def test_the_search_page_speaks_its_language_and_keeps_the_query_across_language
             timeout=15000,
         )
         assert page.inner_text(".iops-search-results__status") == ("2 Ergebnisse für „quaxmeyer“.")
+
+
+def test_a_language_of_the_content_without_a_catalog_is_said(fixture_site: FixtureSite) -> None:
+    fixture_site.write(
+        "content/blog/2015-08-01-ellinika.md", PAGES["content/blog/2015-08-01-ellinika.md"]
+    )
+    result = fixture_site.run("check")
+    assert result.returncode == 0, result.stderr  # a warning: the page is still built
+    assert (
+        "theme/locales/el/LC_MESSAGES/messages.po: catalog: the content has pages in 'el', "
+        "which has no catalog: their menus and labels show in English — run "
+        "`build.py translations --new el` and translate that file (warning)"
+    ) in result.stderr
+    fixture_site.write(
+        "content/blog/2015-08-01-ellinika.md", PAGES["content/blog/2015-06-15-deutsch.md"]
+    )
+    assert "catalog" not in fixture_site.run("check").stderr

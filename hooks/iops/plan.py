@@ -111,16 +111,18 @@ def plan_site(
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
-    catalogs = _catalog_problems(settings)
+    catalogs = _catalog_problems(settings, site.languages)
     problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *catalogs}))
     return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
 
 
-def _catalog_problems(settings: Settings) -> list[Problem]:
-    """A translation that would break or garble the pages fails `check` and the build."""
+def _catalog_problems(settings: Settings, languages: Iterable[str]) -> list[Problem]:
+    """A translation that would break or garble the pages fails `check` and the
+    build; a language of the content with no catalog is said (a warning)."""
     if settings.locales is None:
         return []
-    return translations.read_catalogs(settings.locales, settings.root)[1]
+    problems = translations.read_catalogs(settings.locales, settings.root)[1]
+    return problems + translations.missing_catalogs(settings.locales, settings.root, languages)
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

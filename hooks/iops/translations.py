@@ -113,6 +113,25 @@ def catalog_paths(locales: Path) -> dict[str, Path]:
     }
 
 
+def missing_catalogs(locales: Path, root: Path, languages: Iterable[str]) -> list[Problem]:
+    """A warning for each language of the content that has no catalog: its
+    pages' furniture shows in English (marked so)."""
+    have = {_base(code) for code in catalog_paths(locales)} | {SOURCE_LANGUAGE}
+    missing = sorted({_base(lang) for lang in languages} - have)
+    return [
+        Problem(
+            relative(locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po", root),
+            None,
+            "catalog",
+            f"the content has pages in {lang!r}, which has no catalog: their menus and "
+            "labels show in English",
+            f"run `build.py translations --new {lang}` and translate that file",
+            severity="warning",
+        )
+        for lang in missing
+    ]
+
+
 def read_catalogs(locales: Path, root: Path) -> tuple[dict[str, Language], list[Problem]]:
     """Every catalog under `locales`, and every problem with them: a catalog
     that cannot be read, or a translation whose placeholders are not its
