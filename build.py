@@ -368,7 +368,7 @@ def translations(root: Path, new: tuple[str, ...]) -> None:
     """Extract every word the site shows into theme/locales/messages.pot and
     update each language's messages.po from it; then translate what it lists."""
     from iops.catalogs import update
-    from iops.translations import language_known
+    from iops.po_files import language_known
 
     unknown = [code for code in new if not language_known(code)]
     if unknown:

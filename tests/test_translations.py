@@ -13,7 +13,8 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import REPO, FixtureSite, tree_digests
 from iops import catalogs
-from iops.translations import Language, Translator, read_catalogs
+from iops.po_files import Language, read_catalogs
+from iops.translations import Translator
 
 LOCALES = REPO / "theme" / "locales"
 

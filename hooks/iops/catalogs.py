@@ -31,7 +31,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from .translations import DOMAIN, LOCALES, SOURCE_LANGUAGE, catalog_paths
+from .po_files import DOMAIN, LOCALES, SOURCE_LANGUAGE, catalog_paths
 
 LANGUAGES = ("de", "es", "fr", "sv", "nb", "it", "nl", "pt")
 """The languages a catalog is kept for: those of the site's content and of the

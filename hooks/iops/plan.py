@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import checks, events, subscriptions, translations, views
+from . import checks, events, po_files, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
 from .loader import load_site
@@ -121,8 +121,8 @@ def _catalog_problems(settings: Settings, languages: Iterable[str]) -> list[Prob
     build; a language of the content with no catalog is said (a warning)."""
     if settings.locales is None:
         return []
-    problems = translations.read_catalogs(settings.locales, settings.root)[1]
-    return problems + translations.missing_catalogs(settings.locales, settings.root, languages)
+    problems = po_files.read_catalogs(settings.locales, settings.root)[1]
+    return problems + po_files.missing_catalogs(settings.locales, settings.root, languages)
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

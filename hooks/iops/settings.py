@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from . import translations
+from . import po_files
 from .problems import Problem
 
 
@@ -121,7 +121,7 @@ def _locales(root: Path, theme: Any) -> Path | None:
         custom = getattr(theme, "custom_dir", None)
     if not isinstance(custom, str) or not custom:
         return None
-    return (root / custom / translations.LOCALES).resolve()
+    return (root / custom / po_files.LOCALES).resolve()
 
 
 _COUNTS = {

@@ -39,7 +39,18 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, events, feeds, repository, sanitize, search, translations, urls, views
+from . import (
+    dates,
+    events,
+    feeds,
+    po_files,
+    repository,
+    sanitize,
+    search,
+    translations,
+    urls,
+    views,
+)
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
@@ -101,9 +112,9 @@ def translator(plan: Plan) -> translations.Translator:
     page workers, so each has every language ready. A broken catalog has
     stopped the build already (`plan.errors`)."""
     settings = plan.site.settings
-    languages: dict[str, translations.Language] = {}
+    languages: dict[str, po_files.Language] = {}
     if settings.locales is not None:
-        languages, _ = translations.read_catalogs(settings.locales, settings.root)
+        languages, _ = po_files.read_catalogs(settings.locales, settings.root)
     return translations.Translator(languages, settings.language)
 
 
