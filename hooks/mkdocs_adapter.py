@@ -148,6 +148,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    output = templating.unmark_attributes(output)
     return templating.set_page_language(output, _state.sources[page.file.src_uri].lang)
 
 

@@ -396,3 +396,23 @@ def test_a_language_of_the_content_without_a_catalog_is_said(fixture_site: Fixtu
         "content/blog/2015-08-01-ellinika.md", PAGES["content/blog/2015-06-15-deutsch.md"]
     )
     assert "catalog" not in fixture_site.run("check").stderr
+
+
+def test_a_fallback_put_in_an_attribute_with_underscore_keeps_the_page_whole(
+    own_theme: FixtureSite,
+) -> None:
+    links = own_theme.root / "theme/partials/source-links.html"
+    text = links.read_text("utf-8").replace(
+        '_attr("Source of this page")', '_("Source of this page")'
+    )
+    links.write_text(text.replace('>{{ _("History") }}<', ' title="{{ _("History") }} x">x<'))
+    config = own_theme.root / "mkdocs.yml"
+    config.write_text(_config().replace(f"{REPO}/theme", "theme"))
+    own_theme.write(
+        "content/blog/2015-08-01-ellinika.md", PAGES["content/blog/2015-08-01-ellinika.md"]
+    )
+    assert own_theme.run("build").returncode == 0
+    post = (own_theme.root / "site/blog/2015/ellinika/index.html").read_text("utf-8")
+    assert 'aria-label="Source of this page"' in post
+    assert 'title="History x"' in post
+    assert '<span lang="en">Edit this page</span>' in post  # in the text: marked

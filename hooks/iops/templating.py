@@ -75,6 +75,8 @@ OUTPUTS_PER_PROCESS = 64
 
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
+_MARK_IN_ATTRIBUTE = re.compile(r'(="[^"<>]*)<span lang="en">([^<>"]*)</span>')
+"""An English fallback's mark where it cannot be: in an attribute's value."""
 
 
 def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
@@ -185,6 +187,20 @@ def set_page_language(html: str, lang: str) -> str:
     """Material writes the site's language on <html>; an item may have its own."""
     attribute = f'<html lang="{escape(lang)}"'
     return _HTML_LANG.sub(lambda _: attribute, html, count=1)
+
+
+def unmark_attributes(html: str) -> str:
+    """The English fallback of a word a template put in an attribute with
+    ``_()`` rather than ``_attr()`` (``aria-label="{{ _("Tags") }}"``), left
+    unmarked: its ``<span lang="en">`` would end the attribute. A safety net:
+    only a page with a word lacking a translation has a mark at all."""
+    if '<span lang="en">' not in html:
+        return html
+    while True:
+        unmarked = _MARK_IN_ATTRIBUTE.sub(r"\1\2", html)
+        if unmarked == html:
+            return html
+        html = unmarked
 
 
 def chapter_assets(root: Path) -> Iterator[tuple[str, Path]]:
