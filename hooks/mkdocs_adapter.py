@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from iops import sanitize, templating
+from iops import localized, sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
 from iops.settings import SettingsError, build_time, settings_from_config
@@ -65,7 +65,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.cancel_search()  # a build that failed before it ended (`serve`)
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
-    _state.translator = templating.translator(plan)
+    _state.translator = localized.translator(plan)
     # theme/sitemap.xml is an index of this list of pages.
     config.theme.static_templates.add(templating.SITEMAP_PAGES)
     _state.html_by_source = {}
@@ -137,7 +137,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     assert _state.translator is not None  # set by on_config
-    templating.install_translations(env, _state.translator)
+    localized.install(env, _state.translator)
     _state.html_by_source = {}
     for source in _state.sources.values():
         file = files.get_file_from_path(source.src_uri)
@@ -148,7 +148,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    output = templating.unmark_attributes(output)
+    output = localized.unmark_attributes(output)
     return templating.set_page_language(output, _state.sources[page.file.src_uri].lang)
 
 
