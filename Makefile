@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # pinned with hashes in package-lock.json; install scripts never run.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site serve check test lint lock clean system-tools
+.PHONY: site serve check test lint lock clean system-tools translations
 
 site: $(STAMP)
 	$(BIN)/python build.py build
@@ -18,6 +18,11 @@ serve: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python build.py check
+
+# After adding or changing a word in theme/ or hooks/: extract every word and
+# update each language's catalog (theme/locales); then translate what it lists.
+translations: $(STAMP)
+	$(BIN)/python build.py translations
 
 test: system-tools $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest

@@ -393,5 +393,23 @@ def codeowners(root: Path, check_only: bool) -> None:
     click.echo(f"{said} {CODEOWNERS_PATH}")
 
 
+@cli.command()
+@click.option(
+    "--new", "new", multiple=True, metavar="CODE", help="Start a catalog for a language (sv)."
+)
+@click.pass_obj
+def translations(root: Path, new: tuple[str, ...]) -> None:
+    """Extract every word the site shows into theme/locales/messages.pot and
+    update each language's messages.po from it; then translate what it lists."""
+    from iops.catalogs import update
+    from iops.po_files import language_known
+
+    unknown = [code for code in new if not language_known(code)]
+    if unknown:
+        raise click.BadParameter(f"not a language code: {', '.join(unknown)}", param_hint="--new")
+    for line in update(root, new):
+        click.echo(line)
+
+
 if __name__ == "__main__":
     cli()

@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from iops import sanitize, templating
+from iops import localized, sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
 from iops.settings import SettingsError, build_time, settings_from_config
 from iops.site_files import PageSource
+from iops.translations import Translator
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -32,6 +33,8 @@ class _State:
         """Each item's HTML, once every page is read (`on_env`): for feeds and search."""
         self.search: PendingIndex | None = None
         """Pagefind, indexing while the pages render."""
+        self.translator: Translator | None = None
+        """The templates' gettext (`on_env`), told each page's language before it renders."""
 
     def cancel_search(self) -> None:
         if self.search is not None:
@@ -62,6 +65,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.cancel_search()  # a build that failed before it ended (`serve`)
     _state.plan = plan
     _state.sources = {source.src_uri: source for source in plan.sources}
+    _state.translator = localized.translator(plan)
     # theme/sitemap.xml is an index of this list of pages.
     config.theme.static_templates.add(templating.SITEMAP_PAGES)
     _state.html_by_source = {}
@@ -93,7 +97,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     source = _state.sources[page.file.src_uri]
-    page.meta.update(templating.page_meta(source.meta))
+    assert _state.translator is not None  # set by on_config
+    page.meta.update(templating.page_meta(source.meta, _state.translator, source.lang))
     return source.markdown
 
 
@@ -108,8 +113,9 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
     source = _state.sources[page.file.src_uri]
-    assert _state.plan is not None  # set by on_config
+    assert _state.plan is not None and _state.translator is not None  # on_config, on_env
     context.update(templating.page_context(_state.plan, source))
+    _state.translator.use(source.lang)  # the page renders next
     return context
 
 
@@ -118,8 +124,10 @@ def on_template_context(
 ) -> dict[str, Any]:
     # The theme's templates that are not pages: 404.html, and the sitemaps.
     if template_name == "404.html":
-        assert _state.plan is not None  # set by on_config
+        assert _state.plan is not None and _state.translator is not None  # on_config, on_env
         context.update(templating.error_page_context(_state.plan))
+    if _state.translator is not None:  # the site's language, for what is not a page
+        _state.translator.use(_state.plan.site.settings.language if _state.plan else "en")
     return context
 
 
@@ -128,6 +136,8 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     env.filters.update(templating.FILTERS)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
+    assert _state.translator is not None  # set by on_config
+    localized.install(env, _state.translator)
     _state.html_by_source = {}
     for source in _state.sources.values():
         file = files.get_file_from_path(source.src_uri)
@@ -138,6 +148,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    output = localized.unmark_attributes(output)
     return templating.set_page_language(output, _state.sources[page.file.src_uri].lang)
 
 

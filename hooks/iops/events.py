@@ -6,6 +6,7 @@ measured against the build's `site.now`; the nightly build moves events on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from . import calendars
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
+from .translations import N_, Phrase
 from .urls import owner_prefix, webcal_url
 
 # URL formats of the events' generated pages and calendars; `owner` is
@@ -33,8 +35,8 @@ EVENT_URLS = {
 }
 # The listings: (first page, later pages, title, pager labels).
 LISTINGS = (
-    ("upcoming", "upcoming_page", "Upcoming events", ("← Sooner", "Later →")),
-    ("past", "past_page", "Past events", ("← Newer", "Older →")),
+    ("upcoming", "upcoming_page", N_("Upcoming events"), (N_("← Sooner"), N_("Later →"))),
+    ("past", "past_page", N_("Past events"), (N_("← Newer"), N_("Older →"))),
 )
 
 
@@ -117,6 +119,24 @@ class Showing:
     end_iso: str | None
     calendar_url: str
     webcal_url: str
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    lang: str = ""
+    """The language the texts are in: the item's."""
+
+    def in_language(self, lang: str) -> Showing:
+        """The same times written in `lang`: a listing's, not the item's."""
+        if lang == self.lang or self.start is None:
+            return self
+        start_text, end_text, separator, zone_text = _phrases(self.start, self.end, lang)
+        return dataclasses.replace(
+            self,
+            start_text=start_text,
+            end_text=end_text,
+            separator=separator,
+            zone_text=zone_text,
+            lang=lang,
+        )
 
     @property
     def text(self) -> str:
@@ -157,6 +177,9 @@ def show(site: Site, item: Item) -> Showing:
         end_iso=end.isoformat(timespec="minutes") if end else None,
         calendar_url=calendar_url,
         webcal_url=webcal(site, calendar_url),
+        start=start,
+        end=end,
+        lang=item.lang,
     )
 
 
@@ -221,7 +244,9 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
     links = tuple((title, event_url(first, owner)) for first, _, title, _ in LISTINGS)
     result = []
     for first, later, heading, labels in LISTINGS:
-        title = f"{heading}: {scope.name}" if owner else heading
+        title: str = heading
+        if owner:
+            title = Phrase("%(section)s: %(chapter)s", section=heading, chapter=scope.name)
         first_url, page_url = event_url(first, owner), event_url(later, owner, number="{number}")
         for url, page in paginate(site, split[first], first_url, page_url, title):
             view = EventListing(

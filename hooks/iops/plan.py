@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import checks, events, link_checks, link_targets, subscriptions, views
+from . import checks, events, link_checks, link_targets, po_files, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
 from .links import read_config
@@ -127,8 +127,18 @@ def plan_site(
         *link_checks.picture_problems(every_item, targets),
         *link_checks.nav_problems(settings.root, targets),
     ]
-    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *broken}))
+    catalogs = _catalog_problems(settings, site.languages)
+    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *broken, *catalogs}))
     return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
+
+
+def _catalog_problems(settings: Settings, languages: Iterable[str]) -> list[Problem]:
+    """A translation that would break or garble the pages fails `check` and the
+    build; a language of the content with no catalog is said (a warning)."""
+    if settings.locales is None:
+        return []
+    problems = po_files.read_catalogs(settings.locales, settings.root)[1]
+    return problems + po_files.missing_catalogs(settings.locales, settings.root, languages)
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

@@ -21,6 +21,7 @@ from . import urls
 from .listings import GeneratedPage, Pager, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
+from .translations import N_, Phrase
 
 WHOLE = 1000
 """All of a question's answers, in tenths of a percent: shares are whole numbers
@@ -220,11 +221,16 @@ def listing_url(owner: str | None) -> str:
 
 def pages(site: Site) -> list[GeneratedPage]:
     """All polls at polls/, and each chapter's (with its sub-chapters') that has any."""
-    result = _listing_pages(site, site.of_kind("poll"), None, "Polls")
+    result = _listing_pages(site, site.of_kind("poll"), None, N_("Polls"))
     for chapter in site.of_kind("chapter"):
         polls = site.owned_by("poll", site.chapter_family(chapter.slug))
         if polls:
-            result += _listing_pages(site, polls, chapter.slug, f"Polls: {chapter.title}")
+            result += _listing_pages(
+                site,
+                polls,
+                chapter.slug,
+                Phrase("%(section)s: %(chapter)s", section=N_("Polls"), chapter=chapter.title),
+            )
     return result
 
 

@@ -15,6 +15,7 @@ from . import urls
 from .listings import GeneratedPage, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
+from .translations import N_, Phrase
 
 STATUSES = ("proposed", "active", "completed")
 """A project's life, in order: the order of the sections (schema.py allows these)."""
@@ -47,8 +48,16 @@ def listing_url(owner: str | None) -> str:
     return urls.listing_url("section", owner=owner, section="projects")
 
 
+STATUS_PROJECTS = {
+    "proposed": N_("Proposed projects"),
+    "active": N_("Active projects"),
+    "completed": N_("Completed projects"),
+}
+STATUS_TITLES = {"proposed": N_("Proposed"), "active": N_("Active"), "completed": N_("Completed")}
+
+
 def status_title(status: str) -> str:
-    return status.capitalize()
+    return STATUS_TITLES.get(status) or status.capitalize()
 
 
 def by_status(projects: Sequence[Item]) -> dict[str, list[Item]]:
@@ -73,12 +82,17 @@ def _project_pages(
 ) -> list[GeneratedPage]:
     """The overview with a section per status, then each status's own listing."""
     first = listing_url(chapter.slug if chapter else None)
-    of = f": {chapter.title}" if chapter else ""
-    title = f"Projects{of}"
+    title = N_("Projects")
+    if chapter:
+        title = Phrase("%(section)s: %(chapter)s", section=title, chapter=chapter.title)
     groups, size = by_status(projects), site.settings.page_size
     status_urls = {s: STATUS_URL.format(listing=first, status=s) for s in groups}
     links = tuple(
-        (f"{status_title(s)} ({len(items)})", status_urls[s]) for s, items in groups.items()
+        (
+            Phrase("%(status)s (%(count)s)", status=status_title(s), count=str(len(items))),
+            status_urls[s],
+        )
+        for s, items in groups.items()
     )
     overview = ProjectsView(
         title,
@@ -91,7 +105,9 @@ def _project_pages(
     result = [GeneratedPage(first, "projects.html", title, overview, f"the {title} listing")]
     for status, items in groups.items():
         status_page = STATUS_PAGE_URL.format(listing=first, status=status, number="{number}")
-        heading = f"{status_title(status)} projects{of}"
+        heading = STATUS_PROJECTS[status]
+        if chapter:
+            heading = Phrase("%(section)s: %(chapter)s", section=heading, chapter=chapter.title)
         result += [
             GeneratedPage(url, "listing.html", heading, view, f"the {heading} listing")
             for url, view in paginate(

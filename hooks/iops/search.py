@@ -41,6 +41,7 @@ from .fingerprint import Fingerprinter, environment_digest
 from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
 from .model import DATED_KINDS, Item, Site, by_age
+from .translations import N_
 from .workers import cores
 
 BUNDLE = "pagefind"
@@ -65,6 +66,9 @@ class SearchPage:
     parts: tuple[str, ...] = ()
     """The URLs of the parts of this language's index (`index_parts`); none
     before the language's first item."""
+    foreign: tuple[tuple[str, str], ...] = ()
+    """(language, URL) of every part of the other languages' indexes: merged
+    in when the reader searches every language at once."""
 
 
 def search_url(site: Site, lang: str) -> str:
@@ -81,7 +85,13 @@ def search_pages(site: Site) -> list[GeneratedPage]:
     for lang in langs:
         others = tuple((other, search_url(site, other)) for other in langs if other != lang)
         urls_of_parts = tuple(part_url(lang, n) for n in range(len(parts.get(lang, []))))
-        view = SearchPage(lang, "Search", others, urls_of_parts)
+        foreign = tuple(
+            (other, part_url(other, n))
+            for other in langs
+            if other != lang
+            for n in range(len(parts.get(other, [])))
+        )
+        view = SearchPage(lang, N_("Search"), others, urls_of_parts, foreign)
         url = search_url(site, lang)
         pages.append(GeneratedPage(url, SEARCH_TEMPLATE, "Search", view, "the search page", lang))
     return pages

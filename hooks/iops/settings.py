@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import po_files
 from .problems import Problem
 
 
@@ -49,6 +50,10 @@ class Settings:
     """The branch that is published."""
     editors: tuple[str, ...] = ()
     """GitHub accounts or teams that review everything outside a chapter's folder."""
+    locales: Path | None = field(default=None, compare=False, metadata={"fingerprint": False})
+    """The translation catalogs' folder (`theme.custom_dir`/locales), if the site
+    has a theme folder. A change to a catalog renews the pages through the
+    theme's digest, so the cache need not see the path."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -100,7 +105,23 @@ def settings_from_config(
     site_url = str(config.get("site_url") or "http://localhost:8000/")
     site_name = str(config.get("site_name") or "IOPS")
     options["editors"] = tuple(options.get("editors") or ())
-    return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
+    return Settings(
+        root=root,
+        site_url=site_url.rstrip("/") + "/",
+        site_name=site_name,
+        locales=_locales(root, config.get("theme")),
+        **options,
+    )
+
+
+def _locales(root: Path, theme: Any) -> Path | None:
+    """theme/locales: `custom_dir` is in mkdocs.yml's mapping, or MkDocs' Theme."""
+    custom = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    if custom is None and theme is not None and not isinstance(theme, Mapping | str):
+        custom = getattr(theme, "custom_dir", None)
+    if not isinstance(custom, str) or not custom:
+        return None
+    return (root / custom / po_files.LOCALES).resolve()
 
 
 _COUNTS = {

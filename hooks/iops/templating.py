@@ -39,7 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, search, urls, views
+from . import dates, feeds, repository, sanitize, search, translations, urls, views
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
@@ -73,6 +73,7 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
     context["search_url"] = search.search_box_url(site, source.lang)
+    context["page_lang"] = source.lang
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
@@ -91,13 +92,21 @@ def error_page_context(plan: Plan) -> dict[str, Any]:
     return {
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
+        "page_lang": site.settings.language,
     }
 
 
-def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """A page's meta for MkDocs, its title escaped as HTML (see the docstring)."""
+def page_meta(
+    meta: Mapping[str, Any], translator: translations.Translator | None = None, lang: str = ""
+) -> dict[str, Any]:
+    """A page's meta for MkDocs, its title in the page's language (a listing's,
+    made by our Python) and escaped as HTML (see the docstring)."""
     title = meta.get("title")
-    return {**meta, "title": escape(title)} if isinstance(title, str) else dict(meta)
+    if not isinstance(title, str):
+        return dict(meta)
+    if translator is not None:
+        title = translator.plain(title, lang)
+    return {**meta, "title": escape(title)}
 
 
 def clean_toc(links: Iterable[Any]) -> None:

@@ -18,11 +18,14 @@ from . import events, polls, projects, search, urls
 from .dates import country_name
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
+from .translations import N_, Phrase
 
 SECTIONS = {"post": "blog", "news": "news"}
 KIND_MODULES = (events, polls, projects)
 """Each renders one kind: its `pages`, its part of any page's `context`, its `outputs`."""
-SECTION_TITLES = {"blog": "Blog", "news": "News"}
+SECTION_TITLES = {"blog": N_("Blog"), "news": N_("News")}
+LEVELS = (N_("National"), N_("Regional"), N_("Local"))
+"""A chapter's `level`, as templates show it (``level | capitalize | translated``)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
         family = site.chapter_family(chapter.slug)
         for kind, section in SECTIONS.items():
             items = site.owned_by(kind, family)
-            title = f"{SECTION_TITLES[section]}: {chapter.title}"
+            title = Phrase(
+                "%(section)s: %(chapter)s", section=SECTION_TITLES[section], chapter=chapter.title
+            )
             pages += section_pages(site, items, section, chapter.slug, title)
     pages += tag_pages(site)
     pages += member_pages(site)
@@ -78,7 +83,8 @@ def section_pages(
         for url, listing in paginate(site, ordered, first, page_url, title, links=year_links)
     ]
     for (label, url), year in zip(year_links, sorted(by_year, reverse=True), strict=True):
-        view = Listing(f"{title} — {label}", tuple(by_year[year]), links=year_links)
+        year_title = Phrase("%(listing)s — %(year)s", listing=title, year=label)
+        view = Listing(year_title, tuple(by_year[year]), links=year_links)
         pages.append(GeneratedPage(url, "listing.html", view.title, view, f"the {label} archive"))
     return pages
 
@@ -96,17 +102,17 @@ def tagged(site: Site) -> dict[str, list[Item]]:
 def tag_pages(site: Site) -> list[GeneratedPage]:
     tagged_items = tagged(site)
     index = Listing(
-        "Tags",
+        N_("Tags"),
         (),
         links=tuple((f"{tag} ({len(items)})", tag_url(tag)) for tag, items in tagged_items.items()),
     )
     pages = [
-        GeneratedPage(urls.listing_url("tags"), "listing.html", "Tags", index, "the tag index")
+        GeneratedPage(urls.listing_url("tags"), "listing.html", index.title, index, "the tag index")
     ]
     for tag, items in tagged_items.items():
         first = tag_url(tag)
         page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
-        title = f"Tagged “{tag}”"
+        title = Phrase("Tagged “%(tag)s”", tag=tag)
         for url, listing in paginate(site, newest_first(items), first, page_url, title):
             pages.append(
                 GeneratedPage(url, "listing.html", title, listing, f"the tag page {tag!r}")
@@ -123,8 +129,8 @@ def member_pages(site: Site) -> list[GeneratedPage]:
     first = urls.listing_url("members")
     page_url = urls.listing_url("members_page", number="{number}")
     return [
-        GeneratedPage(url, "members.html", "Members", listing, "the member listing")
-        for url, listing in paginate(site, members, first, page_url, "Members")
+        GeneratedPage(url, "members.html", listing.title, listing, "the member listing")
+        for url, listing in paginate(site, members, first, page_url, N_("Members"))
     ]
 
 
@@ -138,7 +144,7 @@ def chapter_directory(site: Site) -> list[GeneratedPage]:
         (
             CountryGroup(
                 code,
-                country_name(code, lang) if code else "International",
+                country_name(code, lang) if code else N_("International"),
                 tuple(sorted(group, key=lambda c: c.title)),
             )
             for code, group in by_country.items()
@@ -149,14 +155,14 @@ def chapter_directory(site: Site) -> list[GeneratedPage]:
         GeneratedPage(
             urls.listing_url("chapters"),
             "chapters.html",
-            "Chapters",
+            N_("Chapters"),
             groups,
             "the chapter directory",
         ),
         GeneratedPage(
             urls.listing_url("federation"),
             "federation.html",
-            "Federation",
+            N_("Federation"),
             federation_tree(site),
             "the federation tree",
         ),
@@ -175,7 +181,7 @@ def federation_tree(site: Site) -> tuple[TreeNode, ...]:
 
 def about_page(site: Site) -> GeneratedPage:
     statements = sorted(site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title))
-    view = Listing("About IOPS", tuple(statements))
+    view = Listing(N_("About IOPS"), tuple(statements))
     return GeneratedPage(
         urls.listing_url("about"), "about.html", view.title, view, "the About page"
     )

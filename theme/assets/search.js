@@ -13,11 +13,17 @@
   var notice = document.getElementById("iops-search-notice");
   var status = root.querySelector(".iops-search-results__status");
   var list = root.querySelector(".iops-search-results__list");
+  // The words shown come from the page, in its language (theme/search.html).
+  function words(name, query, count) {
+    return (root.getAttribute("data-" + name) || "")
+      .split("{query}").join(query || "")
+      .split("{count}").join(String(count));
+  }
   // Made here, not in the page: without JavaScript it would do nothing.
   var more = document.createElement("button");
   more.type = "button";
   more.className = "iops-search-results__more md-button";
-  more.textContent = "More results";
+  more.textContent = words("more");
   more.hidden = true;
   root.appendChild(more);
   var PAGE = 10;
@@ -28,11 +34,20 @@
   }
   var bundle = pathOf(root.getAttribute("data-bundle"));
   var parts = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(pathOf);
+  var foreign = [];
   // The site's root, which the results' addresses start from: the first part
   // is at <root>pagefind/<language>/0/.
   var siteRoot = bundle.replace(/pagefind\/[^/]+\/[^/]+\/$/, "");
 
-  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  var params = new URLSearchParams(window.location.search);
+  var query = (params.get("q") || "").trim();
+  // ?all=1: every language's index at once, merged into this one's.
+  if (params.get("all")) {
+    (root.getAttribute("data-foreign") || "").split(" ").filter(Boolean).forEach(function (entry) {
+      var at = entry.indexOf(":");
+      foreign.push({ language: entry.slice(0, at), path: pathOf(entry.slice(at + 1)) });
+    });
+  }
   var box = document.getElementById("iops-search-q");
   if (box) {
     box.value = query;
@@ -40,11 +55,28 @@
   if (notice) {
     notice.hidden = true;
   }
+  // The other languages' search pages, for the same words.
+  var others = document.querySelectorAll("#iops-search-others a[hreflang]");
+  var everyLanguage = document.getElementById("iops-search-all");
+  Array.prototype.forEach.call(everyLanguage ? [everyLanguage] : [], function (link) {
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    if (query) {
+      url.searchParams.set("q", query);
+    }
+    link.href = url.href;
+  });
+  Array.prototype.forEach.call(others, function (link) {
+    if (query) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      url.searchParams.set("q", query);
+      link.href = url.href;
+    }
+  });
   if (!query) {
-    status.textContent = "Type what you are looking for in the search box above.";
+    status.textContent = words("empty-query");
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = words("searching");
 
   import(bundle + "pagefind.js")
     .then(function (pagefind) {
@@ -54,9 +86,16 @@
         .options({ baseUrl: siteRoot, noWorker: true })
         .then(function () {
           return Promise.all(
-            parts.map(function (part) {
-              return pagefind.mergeIndex(part);
-            })
+            parts
+              .map(function (part) {
+                return pagefind.mergeIndex(part);
+              })
+              .concat(
+                foreign.map(function (part) {
+                  // Another language's index, searched as it is.
+                  return pagefind.mergeIndex(part.path, { language: part.language });
+                })
+              )
           );
         })
         .then(function () {
@@ -66,13 +105,11 @@
     .then(function (search) {
       var results = search.results;
       var shown = 0;
-      var quoted = "\u201c" + query + "\u201d";
       if (results.length === 0) {
-        status.textContent = "Nothing was found for " + quoted + ".";
+        status.textContent = words("none", query);
         return;
       }
-      status.textContent =
-        (results.length === 1 ? "One result" : results.length + " results") + " for " + quoted + ".";
+      status.textContent = words(results.length === 1 ? "one" : "many", query, results.length);
       function showMore() {
         var next = results.slice(shown, shown + PAGE);
         shown += next.length;
@@ -91,7 +128,7 @@
       return showMore();
     })
     .catch(function () {
-      status.textContent = "The search could not be loaded.";
+      status.textContent = words("failed");
       if (notice) {
         notice.hidden = false;
       }
