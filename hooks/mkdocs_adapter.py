@@ -120,12 +120,16 @@ def on_template_context(
     if template_name == "404.html":
         assert _state.plan is not None  # set by on_config
         context.update(templating.error_page_context(_state.plan))
+    elif template_name == templating.SITEMAP_PAGES:
+        assert _state.plan is not None  # set by on_config
+        context.update(templating.sitemap_context(_state.plan))
     return context
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
+    templating.install_gettext(env)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     _state.html_by_source = {}

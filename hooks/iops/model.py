@@ -52,6 +52,8 @@ class Item:
     """A member handle."""
     aliases: tuple[str, ...] = ()
     """Old URL paths that redirect to the item."""
+    original: str | None = None
+    """The source of the item this one translates (`originals`); None for an original."""
 
     def is_scheduled(self, now: dt.datetime) -> bool:
         """A post or news item dated in the future waits for its date."""
@@ -104,10 +106,22 @@ class Site:
 
     @cached_property
     def by_kind(self) -> dict[str, list[Item]]:
+        """Items by kind, each once: a translation of a published item is not
+        listed apart from it (its page is still built, and linked from it)."""
         groups: dict[str, list[Item]] = defaultdict(list)
         for item in self.items:
-            groups[item.kind].append(item)
+            if item.original is None or item.original not in self.by_source:
+                groups[item.kind].append(item)
         return groups
+
+    @cached_property
+    def translations(self) -> dict[str, tuple[Item, ...]]:
+        """The published translations of each original, by its source, by language."""
+        found: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            if item.original is not None and item.original in self.by_source:
+                found[item.original].append(item)
+        return {k: tuple(sorted(v, key=lambda i: (i.lang, i.source))) for k, v in found.items()}
 
     def of_kind(self, kind: str) -> list[Item]:
         return self.by_kind.get(kind, [])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import checks, events, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
+from .lineage import Lineage, site_lineage
+from .lineage_pages import lineage_pages
 from .loader import load_site
 from .model import Item, Site
 from .outputs import Output
@@ -39,6 +41,8 @@ class Plan:
     """Every other file to write: calendars, poll results, OPML."""
     feeds: tuple[Feed, ...] = ()
     """Written after the pages, from their HTML."""
+    lineage: Lineage = field(default_factory=Lineage)
+    """Statements' versions and translations' states, from git."""
 
     @cached_property
     def _feed_by_page(self) -> dict[str, Feed]:
@@ -87,7 +91,8 @@ def plan_site(
     new_build()  # the digests of the last plan's items are of no use to this one
     loaded = load_site(settings, now, preview=preview, bodies=bodies)
     site = loaded.site
-    pages = tuple(views.generated_pages(site))
+    lineage, lineage_problems = site_lineage(site)
+    pages = (*views.generated_pages(site), *lineage_pages(site, lineage))
     redirects = tuple(
         Redirect(claim.url, site.by_source[claim.source])
         for claim in checks.item_claims(site.items)
@@ -111,8 +116,8 @@ def plan_site(
     collisions = checks.url_collisions([*checks.item_claims(every_item), *generated])
     sources = tuple(page_sources(site.items, pages, redirects, settings.language))
     shadowed = _shadowed_listings(every_item, sources)
-    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed}))
-    return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
+    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *lineage_problems}))
+    return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds), lineage)
 
 
 def _shadowed_listings(items: Iterable[Item], sources: tuple[PageSource, ...]) -> list[Problem]:

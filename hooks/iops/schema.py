@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import fields as f
+from . import history_fields as hf
 from .problems import Problem
 from .reader import SourceFile
 
@@ -32,6 +33,8 @@ _COMMON = {
     "lang": _opt(f.language),
     "aliases": _opt(f.listing(f.old_path)),
     "summary": _opt(f.text),
+    "translation_of": _opt(f.text),
+    "original_commit": _opt(hf.commit_id),
 }
 _POST = {
     "title": _req(f.text),
@@ -50,6 +53,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "status": _opt(f.choice("interim", "ratified")),
         "adopted": _opt(f.date),
         "order": _opt(f.integer),
+        "decision": _opt(hf.decision),
+        "version": _opt(hf.positive),
     },
     "post": _POST,
     "news": {**_POST, "author": _opt(f.handle)},
@@ -74,6 +79,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "questions": _req(f.listing(_QUESTION, unique=False)),
         "author": _opt(f.handle),
         "voters": _opt(f.integer),
+        "adopts": _opt(hf.ADOPTS),
     },
     "member": {
         "name": _req(f.text),

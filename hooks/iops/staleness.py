@@ -1,0 +1,119 @@
+"""Whether a translation still follows its original: the commits that changed
+the original since the one the translation records (`original_commit`),
+leaving out those marked ``[translation: skip]``.
+
+Pure functions over items and a `gitlog.History`; the problems they find
+name the file, the line and the commit to record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .gitlog import SKIP_MARK, History
+from .model import Item
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """How far a translation is behind its original."""
+
+    translation: str
+    original: str
+    recorded: str
+    """The commit of the original the translation follows (its full id)."""
+    changes: int
+    """Commits that changed the original since, not counting skip-marked ones."""
+    since: dt.date | None
+    """The day of the first of them."""
+    latest: str
+    """The original's last commit: what to record once the translation is updated."""
+    recorded_blob: str
+    """The original's text at the recorded commit (a blob id), for the diff."""
+
+    @property
+    def outdated(self) -> bool:
+        return self.changes > 0
+
+
+def staleness(item: Item, history: History) -> tuple[Staleness | None, list[Problem]]:
+    """The state of one translation, and what is wrong with what it records."""
+    assert item.original is not None
+    latest = history.last_change(item.original)
+    current = latest.sha if latest else "<the original's last commit>"
+    recorded = item.field("original_commit")
+    line = item.meta.line("original_commit")
+    if recorded is None:
+        return None, [
+            Problem(
+                item.source,
+                item.meta.line("translation_of") or 1,
+                "original_commit",
+                "the translation does not say which commit of its original it follows, so "
+                "nobody can tell when it falls behind",
+                f"add original_commit: {current} (the original's last commit) once it matches "
+                "that text",
+                severity="warning",
+            )
+        ]
+    full = history.resolve(recorded)
+    if full is None:
+        if history.shallow:
+            return None, [shallow_problem(item.source, line, "original_commit")]
+        return None, [
+            Problem(
+                item.source,
+                line,
+                "original_commit",
+                f"commit {recorded} is not in the repository's history (was the branch "
+                "rebased or squashed?)",
+                f"compare the translation with {item.original} and record the original's "
+                f"current commit: original_commit: {current}",
+            )
+        ]
+    counted = [
+        c
+        for c in history.changes_since(item.original, full)
+        if not history.commits[c.sha].skips_translations
+    ]
+    first = min((history.commits[c.sha].time for c in counted), default=None)
+    at = history.change_at(item.original, full)
+    state = Staleness(
+        item.source,
+        item.original,
+        full,
+        len(counted),
+        dt.datetime.fromtimestamp(first, dt.UTC).date() if first is not None else None,
+        latest.sha if latest else full,
+        at.blob if at else "",
+    )
+    problems = []
+    if state.outdated:
+        problems.append(
+            Problem(
+                item.source,
+                line,
+                "original_commit",
+                f"the translation is out of date: {item.original} changed in {state.changes} "
+                f"commit(s) since {full[:10]}, first on {state.since}",
+                f"bring the translation up to date, then set original_commit: {state.latest} "
+                f"(a commit that needs no translation can say {SKIP_MARK} in its message)",
+                severity="warning",
+            )
+        )
+    return state, problems
+
+
+def shallow_problem(rel: str, line: int | None, field: str) -> Problem:
+    """What a shallow clone hides, and how to fetch it."""
+    return Problem(
+        rel,
+        line,
+        field,
+        "the repository is a shallow clone, so the commits this needs are missing: "
+        "translations' states and statements' versions need the whole history",
+        "fetch all of it: `git fetch --unshallow` (in GitHub Actions, actions/checkout "
+        "with fetch-depth: 0)",
+    )
