@@ -70,6 +70,11 @@ PAGES = [
     "chapters/london/blog/2014/what-is-iops-london/",
     "projects/translation-team/",
     "about/mission/",
+    "about/mission/history/",
+    "about/mission/v1/",
+    "about/vision/de/",
+    "about/vision/de/changes/",
+    "translations/",
     "security/",
     "404.html",
 ]
