@@ -12,7 +12,7 @@ import yaml
 from conftest import FixtureSite
 from git_history import GitSite
 from iops.gitlog import read_history
-from iops.worddiff import word_diff
+from iops.worddiff import SKIPPED, changed_paragraphs, word_diff
 
 REPO = Path(__file__).resolve().parent.parent
 MISSION = "content/about/mission.md"
@@ -225,6 +225,15 @@ def test_the_word_diff_escapes_both_texts() -> None:
     diff = word_diff("a <b>old</b> c", "a <script>new</script> c")
     assert (
         diff == "a <del>&lt;b&gt;old&lt;/b&gt;</del><ins>&lt;script&gt;new&lt;/script&gt;</ins> c"
+    )
+
+
+def test_only_the_paragraphs_that_changed_are_shown() -> None:
+    old = "One.\n\nTwo too.\n\nThree.\n\nFour."
+    new = "One.\n\nTwo, too.\n\nThree.\n\nFour.\n\nFive."
+    assert changed_paragraphs(old, new) == (
+        f'{SKIPPED}<div class="iops-diff__change"><del>Two</del><ins>Two,</ins> too.</div>'
+        f'{SKIPPED}<div class="iops-diff__change"><ins>Five.</ins></div>'
     )
 
 

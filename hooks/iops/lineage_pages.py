@@ -12,7 +12,7 @@ from .listings import GeneratedPage
 from .model import Item, Site, newest_first
 from .staleness import Staleness
 from .versions import Version
-from .worddiff import counts, word_diff
+from .worddiff import changed_paragraphs, counts
 
 STATUS_URL = "translations/"
 MISSING_SHOWN = 25
@@ -118,7 +118,7 @@ def lineage_pages(site: Site, lineage: Lineage) -> list[GeneratedPage]:
         if state is None or not state.outdated:
             continue
         original = site.by_source[translation.original or ""]
-        diff = word_diff(lineage.old_body(state), original.body)
+        diff = changed_paragraphs(lineage.old_body(state), original.body)
         pages.append(
             GeneratedPage(
                 f"{translation.url}changes/",
@@ -152,7 +152,9 @@ def _entries(found: tuple[Version, ...]) -> tuple[HistoryEntry, ...]:
         else:
             entries.append(
                 HistoryEntry(
-                    version, word_diff(previous, version.body), *counts(previous, version.body)
+                    version,
+                    changed_paragraphs(previous, version.body),
+                    *counts(previous, version.body),
                 )
             )
         previous = version.body
