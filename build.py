@@ -267,6 +267,48 @@ def new(
         click.echo(line)
 
 
+@cli.command()
+@click.argument("base")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: a section for the pull request's summary (nothing when none).",
+)
+@click.pass_obj
+def behind(root: Path, base: str, fmt: str) -> None:
+    """List the translations that commits since BASE leave behind their originals."""
+    from iops.gitlog import read_history
+    from iops.lineage import translations
+    from iops.staleness import left_behind, left_behind_report
+
+    plan = _plan(root)
+    history = read_history(root)
+    found = history.resolve(_rev_parse(root, base) or "") if history.known else None
+    if found is None:
+        click.echo(f"{base} is not a commit of this repository's history.", err=True)
+        sys.exit(1)
+    report = left_behind(translations(plan.site), history, found)
+    click.echo(left_behind_report(report, fmt == "markdown"), nl=False)
+
+
+def _rev_parse(root: Path, ref: str) -> str | None:
+    import subprocess
+
+    if ref.startswith("-"):
+        return None
+    done = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def _translation(root: Path, original: str, lang: str) -> NewFile:
     from iops.gitlog import read_history
     from iops.translate import translation_file

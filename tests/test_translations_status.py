@@ -221,6 +221,31 @@ def test_new_translate_refuses_what_it_cannot_translate(git: GitSite) -> None:
     assert "Nothing was written." in result.stderr
 
 
+def test_behind_lists_the_translations_a_change_leaves_behind(git: GitSite) -> None:
+    commit = git.git("rev-parse", "HEAD")
+    translations = {
+        "content/about/mission.de.md": f"---\ntitle: A\noriginal_commit: {commit}\n---\n",
+        "content/join.md": "---\ntitle: Join\n---\nJoin.\n",
+        "content/join.es.md": f"---\ntitle: Únete\noriginal_commit: {commit}\n---\n",
+    }
+    base = git.commit("Translations", translations)
+    git.commit("Fix a typo [translation: skip]", {MISSION: MISSION_TEXT.replace("We", "we")})
+    assert git.site.run("behind", base).stdout == "No translation is left behind by this change.\n"
+    assert git.site.run("behind", base, "--format", "markdown").stdout == ""
+    git.commit("Change the mission", {MISSION: MISSION_TEXT.replace("organise", "organize")})
+    said = git.site.run("behind", base, "--format", "markdown")
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.startswith("### Translations this change leaves behind\n\n")
+    assert (
+        "- `content/about/mission.de.md` (de): `content/about/mission.md` changed in 1"
+        in said.stdout
+    )
+    assert "join.es.md" not in said.stdout
+    wrong = git.site.run("behind", "no-such-branch")
+    assert wrong.returncode == 1
+    assert "no-such-branch is not a commit of this repository's history." in wrong.stderr
+
+
 def test_the_word_diff_escapes_both_texts() -> None:
     diff = word_diff("a <b>old</b> c", "a <script>new</script> c")
     assert (

@@ -254,7 +254,8 @@ def test_a_pull_request_runs_every_check_and_summarizes() -> None:
     summary = _step(workflow, "Summarize the pages this changes")
     assert 'diff "origin/$BASE_REF" --head-site site' in summary["run"]
     assert "--format markdown" in summary["run"]
-    assert summary["run"].count('>> "$GITHUB_STEP_SUMMARY"') == 2
+    assert 'build.py behind "origin/$BASE_REF" --format markdown' in summary["run"]
+    assert summary["run"].count('>> "$GITHUB_STEP_SUMMARY"') == 3
     assert summary["env"]["PREVIEW_URL"] == "${{ steps.preview.outputs.artifact-url }}"
     assert upload["id"] == "preview"
     # Both sides of the summary and the preview share one "now".

@@ -9,6 +9,7 @@ name the file, the line and the commit to record.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .gitlog import SKIP_MARK, History
@@ -117,3 +118,41 @@ def shallow_problem(rel: str, line: int | None, field: str) -> Problem:
         "fetch all of it: `git fetch --unshallow` (in GitHub Actions, actions/checkout "
         "with fetch-depth: 0)",
     )
+
+
+def left_behind(
+    translations: Iterable[Item], history: History, base: str
+) -> list[tuple[Item, int]]:
+    """The translations a change leaves behind: each one whose original was
+    changed by commits since `base` (a commit id) that it does not follow,
+    and how many such commits (skip-marked ones not counted)."""
+    found = []
+    for item in translations:
+        recorded = history.resolve(item.field("original_commit") or "")
+        if item.original is None or recorded is None:
+            continue
+        new = [
+            c
+            for c in history.changes_since(item.original, recorded)
+            if not history.commits[c.sha].skips_translations and not history.contains(base, c.sha)
+        ]
+        if new:
+            found.append((item, len(new)))
+    return found
+
+
+def left_behind_report(found: list[tuple[Item, int]], markdown: bool) -> str:
+    """What the pull request's summary says of them."""
+    if not found:
+        return "" if markdown else "No translation is left behind by this change.\n"
+    lines = ["### Translations this change leaves behind", ""] if markdown else []
+    for item, count in found:
+        what = f"{item.source} ({item.lang}): {item.original} changed in {count} commit(s)"
+        lines.append(
+            f"- `{item.source}` ({item.lang}): `{item.original}` changed in {count} commit(s) here"
+            if markdown
+            else what
+        )
+    if markdown:
+        lines += ["", "Translators: see the translation status page, `/translations/`."]
+    return "\n".join(lines) + "\n"
