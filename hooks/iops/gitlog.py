@@ -15,6 +15,7 @@ no commits (`why`), and the callers say so to the writer.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import subprocess
@@ -69,6 +70,8 @@ class History:
     """The checkout is a shallow clone: its oldest commits are missing."""
     why: str = ""
     """Why there is no history at all (not a git checkout, git missing…)."""
+    key: str = ""
+    """Its entry in the build cache: the texts read for it are kept beside it."""
 
     @property
     def known(self) -> bool:
@@ -130,9 +133,9 @@ def read_history(root: Path) -> History:
     log = _run(git, root, _LOG_COMMAND)
     if log is None:
         return History(why=f"git log failed or took more than {GIT_TIME_LIMIT} s in {root}")
-    history = parse_log(log, shallow == "true")
+    history = dataclasses.replace(parse_log(log, shallow == "true"), key=key.hexdigest())
     if cache is not None:
-        cache.put_object(key.hexdigest(), history)
+        cache.put_object(history.key, history)
     return history
 
 
@@ -164,15 +167,20 @@ def parse_log(text: str, shallow: bool = False) -> History:
     return History(commits, {path: tuple(found) for path, found in changes.items()}, shallow)
 
 
-def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, str]:
+def read_blobs(root: Path, history: History, blobs: Iterable[str]) -> dict[str, str]:
     """The text of each blob, by id: one `git cat-file --batch` for all of
-    them, kept in the cache (a blob id always names the same bytes)."""
+    them, kept in the cache beside `history` (whose entries alone are kept:
+    one commit's worth, as the rest of the cache keeps one site's)."""
     wanted = sorted({b for b in blobs if b != DELETED})
     git = shutil.which("git")
-    if not wanted or git is None:
+    if git is None:
         return {}
     cache = build_cache(root, "history")
-    key = hashlib.blake2b(" ".join(wanted).encode(), digest_size=20).hexdigest()
+    key = hashlib.blake2b(" ".join([history.key, *wanted]).encode(), digest_size=20).hexdigest()
+    if cache is not None:
+        cache.sweep([history.key, key])
+    if not wanted:
+        return {}
     if cache is not None:
         kept = cache.get_object(key)
         if isinstance(kept, dict):

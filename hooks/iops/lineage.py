@@ -87,7 +87,8 @@ def read_lineage(site: Site, history: History) -> tuple[Lineage, list[Problem]]:
         if state is not None:
             states[item.source] = state
     blobs = [c.blob for s in statements for c in history.changes.get(s.source, ())]
-    texts = read_blobs(site.settings.root, [*blobs, *(s.recorded_blob for s in states.values())])
+    recorded = [s.recorded_blob for s in states.values()]
+    texts = read_blobs(site.settings.root, history, [*blobs, *recorded])
     all_versions = {s.source: statement_versions(site, s, history, texts) for s in statements}
     lineage = Lineage(all_versions, states, _follows(states, all_versions, texts), texts)
     return lineage, problems + adoption_problems(site, lineage)
