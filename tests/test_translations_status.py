@@ -246,6 +246,31 @@ def test_behind_lists_the_translations_a_change_leaves_behind(git: GitSite) -> N
     assert "no-such-branch is not a commit of this repository's history." in wrong.stderr
 
 
+def test_listings_show_an_item_once_in_the_sites_language_where_they_can(
+    fixture_site: FixtureSite,
+) -> None:
+    post = "---\ntitle: {title}\ndate: 2014-02-01\nauthor: ada\n{lang}---\nText.\n"
+    files = {
+        "content/blog/2014-02-01-hola.md": post.format(title="Hola", lang="lang: es\n"),
+        "content/blog/2014-02-01-hola.en.md": post.format(title="Hello", lang=""),
+        "content/blog/2014-01-15-first.de.md": post.format(title="Erster", lang=""),
+        "content/blog/2014-03-01-solo.md": post.format(title="Solo", lang="lang: es\n"),
+    }
+    for rel, text in files.items():
+        fixture_site.write(rel, text)
+    plan = fixture_site.plan()
+    assert [str(p) for p in plan.problems] == []
+    listed = sorted(i.source for i in plan.site.of_kind("post"))
+    assert listed == [
+        "content/blog/2014-01-15-first.md",
+        "content/blog/2014-02-01-hola.en.md",
+        "content/blog/2014-03-01-solo.md",
+    ]
+    # Every page is built all the same, the translations under their original's address.
+    urls = {i.url for i in plan.site.items}
+    assert {"blog/2014/hola/", "blog/2014/hola/en/", "blog/2014/first/de/"} <= urls
+
+
 def test_the_word_diff_escapes_both_texts() -> None:
     diff = word_diff("a <b>old</b> c", "a <script>new</script> c")
     assert (

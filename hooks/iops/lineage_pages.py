@@ -168,10 +168,10 @@ def status_view(site: Site, lineage: Lineage) -> StatusView:
         by_original[translation.original or ""][translation.lang] = translation
     originals = [
         i
-        for kind, items in sorted(site.by_kind.items())
-        if kind not in UNTRANSLATED_KINDS
-        for i in items
-        if i.original is None and i.url != ""
+        for i in site.items
+        if i.kind not in UNTRANSLATED_KINDS
+        and i.url != ""
+        and (i.original is None or i.original not in site.by_source)
     ]
     groups = []
     for lang in site.languages:

@@ -106,13 +106,30 @@ class Site:
 
     @cached_property
     def by_kind(self) -> dict[str, list[Item]]:
-        """Items by kind, each once: a translation of a published item is not
-        listed apart from it (its page is still built, and linked from it)."""
+        """Items by kind, each once, in the site's language where it can be:
+        an original, or in its place its translation into the site's language
+        (listings are in the site's language). Every page is still built."""
+        listed = self.listed_as
         groups: dict[str, list[Item]] = defaultdict(list)
         for item in self.items:
-            if item.original is None or item.original not in self.by_source:
+            if listed.get(item.source, item.source) == item.source:
                 groups[item.kind].append(item)
         return groups
+
+    @cached_property
+    def listed_as(self) -> dict[str, str]:
+        """For each item with published translations, its original and each
+        translation: the source of the one listings show."""
+        shown: dict[str, str] = {}
+        for original, translations in self.translations.items():
+            local = [t for t in translations if t.lang == self.settings.language]
+            keep = (
+                local[0].source
+                if local and self.by_source[original].lang != local[0].lang
+                else original
+            )
+            shown.update((t.source, keep) for t in (self.by_source[original], *translations))
+        return shown
 
     @cached_property
     def translations(self) -> dict[str, tuple[Item, ...]]:
