@@ -213,6 +213,23 @@ def test_new_translate_writes_the_translation_with_the_originals_commit(git: Git
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
+def test_new_translate_keeps_the_fields_a_post_needs_but_not_its_old_addresses(
+    git: GitSite,
+) -> None:
+    post = "content/blog/2014-02-01-hello.md"
+    text = (
+        "---\ntitle: Hello\ndate: 2014-02-01\nauthor: ada\naliases:\n  - /blog/view/7\n"
+        "tags: [vision]\n---\nHello all.\n"
+    )
+    git.commit("A post", {post: text})
+    result = git.site.run("new", "--translate", post, "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    made = (git.root / "content/blog/2014-02-01-hello.es.md").read_text("utf-8")
+    assert "date: 2014-02-01\nauthor: ada\ntags: [vision]\noriginal_commit: " in made
+    assert "aliases" not in made and "/blog/view/7" not in made
+    assert [str(p) for p in git.site.plan().problems] == []
+
+
 def test_new_translate_refuses_what_it_cannot_translate(git: GitSite) -> None:
     result = git.site.run("new", "--translate", "content/about/nothing.md", "--lang", "xx1")
     assert result.returncode == 1

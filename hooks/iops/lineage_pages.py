@@ -81,65 +81,62 @@ class StatusView:
 
 
 def lineage_pages(site: Site, lineage: Lineage) -> list[GeneratedPage]:
-    pages: list[GeneratedPage] = []
-    for statement in versioned(site):
-        found = lineage.versions.get(statement.source, ())
-        if not found:
-            continue
-        history_url = f"{statement.url}history/"
-        for version in found:
-            view = VersionView(statement, version, found[-1], history_url)
-            title = f"{version.title} (v{version.number})"
-            what = f"version {version.number} of {statement.source}"
-            pages.append(
-                GeneratedPage(
-                    version.url,
-                    "version.html",
-                    title,
-                    view,
-                    what,
-                    version.lang,
-                    markdown=version.body,
-                )
-            )
-        view_h = HistoryView(statement, _entries(found))
-        pages.append(
-            GeneratedPage(
-                history_url,
-                "history.html",
-                statement.title,
-                view_h,
-                f"the history of {statement.source}",
-                statement.lang,
-            )
+    """Every statement's version and history pages, every outdated
+    translation's changes page, and the status page (when there are languages)."""
+    pages = [page for statement in versioned(site) for page in _version_pages(statement, lineage)]
+    pages += _changes_pages(site, lineage)
+    if len(site.languages) > 1:  # else nothing to translate into
+        view = status_view(site, lineage)
+        what = "the translation status page"
+        pages.append(GeneratedPage(STATUS_URL, "translation-status.html", view.title, view, what))
+    return pages
+
+
+def _version_pages(statement: Item, lineage: Lineage) -> list[GeneratedPage]:
+    found = lineage.versions.get(statement.source, ())
+    if not found:
+        return []
+    history_url = f"{statement.url}history/"
+    pages = [
+        GeneratedPage(
+            version.url,
+            "version.html",
+            f"{version.title} (v{version.number})",
+            VersionView(statement, version, found[-1], history_url),
+            f"version {version.number} of {statement.source}",
+            version.lang,
+            markdown=version.body,
         )
+        for version in found
+    ]
+    view = HistoryView(statement, _entries(found))
+    what = f"the history of {statement.source}"
+    pages.append(
+        GeneratedPage(history_url, "history.html", statement.title, view, what, statement.lang)
+    )
+    return pages
+
+
+def _changes_pages(site: Site, lineage: Lineage) -> list[GeneratedPage]:
+    pages = []
     for translation in translations(site):
         state = lineage.states.get(translation.source)
         if state is None or not state.outdated:
             continue
         original = site.by_source[translation.original or ""]
         diff = changed_paragraphs(lineage.old_body(state), original.body)
+        view = ChangesView(translation, original, state, diff)
+        what = f"the changes page of {translation.source}"
         pages.append(
             GeneratedPage(
                 f"{translation.url}changes/",
                 "translation-changes.html",
                 translation.title,
-                ChangesView(translation, original, state, diff),
-                f"the changes page of {translation.source}",
+                view,
+                what,
                 translation.lang,
             )
         )
-    if len(site.languages) < 2:  # nothing to translate into
-        return pages
-    pages.append(
-        GeneratedPage(
-            STATUS_URL,
-            "translation-status.html",
-            "Translations",
-            status_view(site, lineage),
-            "the translation status page",
-        )
-    )
     return pages
 
 

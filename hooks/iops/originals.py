@@ -70,55 +70,48 @@ def translation_problems(items: Iterable[Item], broken: Iterable[str] = ()) -> l
     problems: list[Problem] = []
     by_pair: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in items:
-        if item.original is None:
-            continue
-        field = "translation_of" if item.field("translation_of") else "file"
-        line = item.meta.line("translation_of")
-        original = by_source.get(item.original)
-        if item.original not in existing:
-            problems.append(
-                Problem(
-                    item.source,
-                    line,
-                    field,
-                    f"this translates {item.original}, which does not exist",
-                    "name the original's path under content/ (e.g. about/mission.md), "
-                    "or rename the file to <original's name>.<language>.md beside it",
-                )
-            )
-        elif original is not None and original.original is not None:
-            problems.append(
-                Problem(
-                    item.source,
-                    line,
-                    field,
-                    f"{item.original} is itself a translation (of {original.original})",
-                    f"translate the original: name {original.original}",
-                )
-            )
-        elif original is not None and original.lang == item.lang:
-            problems.append(
-                Problem(
-                    item.source,
-                    item.meta.line("lang") or line,
-                    "lang",
-                    f"the translation is in {item.lang}, the language of its original",
-                    "set lang to the language the translation is written in",
-                )
-            )
-        by_pair[item.original, item.lang].append(item)
+        if item.original is not None:
+            problems += _pair_problems(item, by_source.get(item.original), existing)
+            by_pair[item.original, item.lang].append(item)
     for (original_rel, lang), group in sorted(by_pair.items()):
-        for item in group[1:] if len(group) > 1 else ():
-            problems.append(
-                Problem(
-                    item.source,
-                    item.meta.line("translation_of") or item.meta.line("lang"),
-                    "lang",
-                    f"{original_rel} has two translations in {lang}: {group[0].source} and this",
-                    "keep one translation per language: merge them and delete one file",
-                )
+        problems += [
+            Problem(
+                item.source,
+                item.meta.line("translation_of") or item.meta.line("lang"),
+                "lang",
+                f"{original_rel} has two translations in {lang}: {group[0].source} and this",
+                "keep one translation per language: merge them and delete one file",
             )
+            for item in group[1:]
+        ]
     return problems
+
+
+def _pair_problems(item: Item, original: Item | None, existing: set[str]) -> list[Problem]:
+    field = "translation_of" if item.field("translation_of") else "file"
+    line = item.meta.line("translation_of")
+    if item.original not in existing:
+        what = f"this translates {item.original}, which does not exist"
+        how = (
+            "name the original's path under content/ (e.g. about/mission.md), "
+            "or rename the file to <original's name>.<language>.md beside it"
+        )
+        return [Problem(item.source, line, field, what, how)]
+    if original is not None and original.original is not None:
+        what = f"{item.original} is itself a translation (of {original.original})"
+        how = f"translate the original: name {original.original}"
+        return [Problem(item.source, line, field, what, how)]
+    if original is not None and original.lang == item.lang:
+        return [
+            Problem(
+                item.source,
+                item.meta.line("lang") or line,
+                "lang",
+                f"the translation is in {item.lang}, the language of its original",
+                "set lang to the language the translation is written in",
+            )
+        ]
+    return []
 
 
 @dataclass(frozen=True)

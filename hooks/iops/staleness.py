@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .gitlog import SKIP_MARK, History
+from .gitlog import SKIP_MARK, Change, History
 from .model import Item
 from .problems import Problem
 
@@ -43,42 +43,10 @@ def staleness(item: Item, history: History) -> tuple[Staleness | None, list[Prob
     """The state of one translation, and what is wrong with what it records."""
     assert item.original is not None
     latest = history.last_change(item.original)
-    current = latest.sha if latest else "<the original's last commit>"
-    recorded = item.field("original_commit")
-    line = item.meta.line("original_commit")
-    if recorded is None:
-        return None, [
-            Problem(
-                item.source,
-                item.meta.line("translation_of") or 1,
-                "original_commit",
-                "the translation does not say which commit of its original it follows, so "
-                "nobody can tell when it falls behind",
-                f"add original_commit: {current} (the original's last commit) once it matches "
-                "that text",
-                severity="warning",
-            )
-        ]
-    full = history.resolve(recorded)
+    full = history.resolve(item.field("original_commit") or "")
     if full is None:
-        if history.shallow:
-            return None, [shallow_problem(item.source, line, "original_commit")]
-        return None, [
-            Problem(
-                item.source,
-                line,
-                "original_commit",
-                f"commit {recorded} is not in the repository's history (was the branch "
-                "rebased or squashed?)",
-                f"compare the translation with {item.original} and record the original's "
-                f"current commit: original_commit: {current}",
-            )
-        ]
-    counted = [
-        c
-        for c in history.changes_since(item.original, full)
-        if not history.commits[c.sha].skips_translations
-    ]
+        return None, [_unfollowed(item, history, latest.sha if latest else None)]
+    counted = counted_changes(history, item.original, full)
     first = min((history.commits[c.sha].time for c in counted), default=None)
     at = history.change_at(item.original, full)
     state = Staleness(
@@ -90,21 +58,59 @@ def staleness(item: Item, history: History) -> tuple[Staleness | None, list[Prob
         latest.sha if latest else full,
         at.blob if at else "",
     )
-    problems = []
-    if state.outdated:
-        problems.append(
-            Problem(
-                item.source,
-                line,
-                "original_commit",
-                f"the translation is out of date: {item.original} changed in {state.changes} "
-                f"commit(s) since {full[:10]}, first on {state.since}",
-                f"bring the translation up to date, then set original_commit: {state.latest} "
-                f"(a commit that needs no translation can say {SKIP_MARK} in its message)",
-                severity="warning",
-            )
+    if not state.outdated:
+        return state, []
+    return state, [
+        Problem(
+            item.source,
+            item.meta.line("original_commit"),
+            "original_commit",
+            f"the translation is out of date: {item.original} changed in {state.changes} "
+            f"commit(s) since {full[:10]}, first on {state.since}",
+            f"bring the translation up to date, then set original_commit: {state.latest} "
+            f"(a commit that needs no translation can say {SKIP_MARK} in its message)",
+            severity="warning",
         )
-    return state, problems
+    ]
+
+
+def counted_changes(history: History, original: str, since: str) -> list[Change]:
+    """The commits that changed `original` and that `since` does not contain,
+    skip-marked ones left out."""
+    return [
+        c
+        for c in history.changes_since(original, since)
+        if not history.commits[c.sha].skips_translations
+    ]
+
+
+def _unfollowed(item: Item, history: History, latest: str | None) -> Problem:
+    """A translation that records no commit, or one the history does not have."""
+    current = latest or "<the original's last commit>"
+    recorded = item.field("original_commit")
+    line = item.meta.line("original_commit")
+    if recorded is None:
+        return Problem(
+            item.source,
+            item.meta.line("translation_of") or 1,
+            "original_commit",
+            "the translation does not say which commit of its original it follows, so "
+            "nobody can tell when it falls behind",
+            f"add original_commit: {current} (the original's last commit) once it matches "
+            "that text",
+            severity="warning",
+        )
+    if history.shallow:
+        return shallow_problem(item.source, line, "original_commit")
+    return Problem(
+        item.source,
+        line,
+        "original_commit",
+        f"commit {recorded} is not in the repository's history (was the branch "
+        "rebased or squashed?)",
+        f"compare the translation with {item.original} and record the original's "
+        f"current commit: original_commit: {current}",
+    )
 
 
 def shallow_problem(rel: str, line: int | None, field: str) -> Problem:
@@ -133,8 +139,8 @@ def left_behind(
             continue
         new = [
             c
-            for c in history.changes_since(item.original, recorded)
-            if not history.commits[c.sha].skips_translations and not history.contains(base, c.sha)
+            for c in counted_changes(history, item.original, recorded)
+            if not history.contains(base, c.sha)
         ]
         if new:
             found.append((item, len(new)))

@@ -21,18 +21,43 @@ def translation_path(original: str, lang: str) -> str:
     return original.removesuffix(".md") + f".{lang}.md"
 
 
+NOT_COPIED = frozenset(
+    {"aliases", "lang", "translation_of", "original_commit", "version", "decision"}
+)
+"""Fields of the original a translation does not take: its old addresses
+are the original's, and the rest the translation's file says by itself."""
+
+
 def translation_file(root: Path, original: str, lang: str, commit: str | None) -> NewFile:
-    """The translation of `original` (project-relative) into `lang`, following `commit`."""
+    """The translation of `original` (project-relative) into `lang`, following `commit`:
+    the original's front matter and text, to translate in place."""
     original = original.strip().lstrip("./")
+    reasons = _refusals(root, original, lang, commit)
+    if reasons:
+        raise ScaffoldError(reasons)
+    rel = translation_path(original, lang)
+    if (root / rel).exists():
+        raise ScaffoldError([(f"{rel} already exists", "edit it, and update its original_commit")])
+    text = decode((root / original).read_bytes())
+    front, _, body = text.removeprefix("---\n").partition("\n---\n")
+    lines = [
+        "---",
+        *_copied(front),
+        f"original_commit: {commit}  # the original's commit this follows: update it with the text",
+        "---",
+        "",
+        f"<!-- Translate the title, the summary and the text below into {lang}, "
+        "then delete this comment. -->",
+        body.lstrip("\n"),
+    ]
+    return NewFile(rel, "\n".join(lines), None, (), f"the original's text, translated into {lang}")
+
+
+def _refusals(root: Path, original: str, lang: str, commit: str | None) -> list[tuple[str, str]]:
     reasons: list[tuple[str, str]] = []
-    path = root / original
-    if not original.endswith(".md") or not path.is_file():
-        reasons.append(
-            (
-                f"{original} is not a content file",
-                "give the original's path, e.g. content/about/mission.md",
-            )
-        )
+    if not original.endswith(".md") or not (root / original).is_file():
+        how = "give the original's path, e.g. content/about/mission.md"
+        reasons.append((f"{original} is not a content file", how))
     elif not original.startswith((urls.CONTENT_DIR + "/", urls.CHAPTERS_DIR + "/")):
         reasons.append(
             (f"{original} is not in content/ or chapters/", "give a content file's path")
@@ -48,22 +73,16 @@ def translation_file(root: Path, original: str, lang: str, commit: str | None) -
                 "commit the original first, so the translation can say which text it follows",
             )
         )
-    if reasons:
-        raise ScaffoldError(reasons)
-    assert commit is not None
-    rel = translation_path(original, lang)
-    if (root / rel).exists():
-        raise ScaffoldError([(f"{rel} already exists", "edit it, and update its original_commit")])
-    text = decode(path.read_bytes())
-    front, _, body = text.removeprefix("---\n").partition("\n---\n")
-    title = next((line for line in front.splitlines() if line.startswith("title:")), "title: ")
-    lines = [
-        "---",
-        f"{title}  # translate the title too",
-        f"original_commit: {commit}  # the original's commit this follows: update it with the text",
-        "---",
-        "",
-        f"<!-- Translate the text below into {lang}, then delete this comment. -->",
-        body.lstrip("\n"),
-    ]
-    return NewFile(rel, "\n".join(lines), None, (), f"the original's text, translated into {lang}")
+    return reasons
+
+
+def _copied(front: str) -> list[str]:
+    """The original's front matter lines, without the fields in `NOT_COPIED`
+    (a field's lines are its own and the indented or list lines under it)."""
+    kept, keeping = [], True
+    for line in front.splitlines():
+        if line[:1] not in (" ", "-", "\t", "#", ""):
+            keeping = line.split(":", 1)[0].strip() not in NOT_COPIED
+        if keeping:
+            kept.append(line)
+    return kept
