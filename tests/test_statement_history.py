@@ -190,6 +190,7 @@ def test_the_original_shows_its_languages_version_and_history(built: Path) -> No
     assert switcher is not None
     assert 'href="de/"' in switcher[0] and "Deutsch" in switcher[0]
     assert 'href="../mision/"' in switcher[0] and "español" in switcher[0]
+    assert 'href="../../translations/">Translation status</a>' in switcher[0]
     assert "Version 2, in force since February 1, 2026." in html
     assert 'href="../../polls/second-poll/">Second poll</a> (Yes 50 · No 4)' in html
     assert "Authoritative text: English." in html
