@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -33,6 +34,9 @@ from iops.settings import (  # noqa: E402
     load_settings,
     read_build_time,
 )
+
+if TYPE_CHECKING:
+    from iops.scaffold import NewFile
 
 
 def _plan(
@@ -202,8 +206,8 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
 
 
 @cli.command()
-@click.argument("kind")
-@click.argument("title")
+@click.argument("kind", required=False)
+@click.argument("title", required=False)
 @click.option(
     "--chapter",
     help="A chapter's folder name: a post, news item, event, project or poll goes in its "
@@ -212,27 +216,45 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
 @click.option("--author", help="Your member handle (for a post, news item or poll).")
 @click.option("--start", help="An event's start, local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
 @click.option("--slug", help="The file's name (a member's handle), if not made from the title.")
+@click.option(
+    "--translate",
+    "original",
+    help="Start a translation of this file (e.g. content/about/mission.md) instead; with --lang.",
+)
+@click.option("--lang", help="The language of the translation (--translate): de, es…")
 @click.pass_obj
 def new(
     root: Path,
-    kind: str,
-    title: str,
+    kind: str | None,
+    title: str | None,
     chapter: str | None,
     author: str | None,
     start: str | None,
     slug: str | None,
+    original: str | None,
+    lang: str | None,
 ) -> None:
     """Start a file: KIND is post, news, event, project, poll, member or chapter.
 
     Dated today (in the site's timezone); never overwrites a file. Prints what to fill in.
+    With --translate FILE --lang LANG: a translation of FILE beside it, recording the
+    commit of FILE it follows.
     """
     from iops.scaffold import Request, ScaffoldError, already_exists, new_file
 
     settings = _settings(root)
-    today = build_time().astimezone(settings.zone).date()
-    request = Request(kind, title, today, chapter=chapter, author=author, start=start, slug=slug)
+    if (original is None) != (lang is None) or (original is None and not (kind and title)):
+        raise click.UsageError("give KIND and TITLE, or --translate FILE and --lang LANG")
     try:
-        made = new_file(settings, request)
+        if original is not None and lang is not None:
+            made: NewFile = _translation(root, original, lang)
+        else:
+            assert kind is not None and title is not None
+            today = build_time().astimezone(settings.zone).date()
+            request = Request(
+                kind, title, today, chapter=chapter, author=author, start=start, slug=slug
+            )
+            made = new_file(settings, request)
         path = root / made.rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -246,6 +268,56 @@ def new(
     click.echo(f"Created {made.rel}")
     for line in made.guide():
         click.echo(line)
+
+
+@cli.command()
+@click.argument("base")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: a section for the pull request's summary (nothing when none).",
+)
+@click.pass_obj
+def behind(root: Path, base: str, fmt: str) -> None:
+    """List the translations that commits since BASE leave behind their originals."""
+    from iops.gitlog import read_history
+    from iops.lineage import translations
+    from iops.staleness import left_behind, left_behind_report
+
+    plan = _plan(root)
+    history = read_history(root)
+    found = history.resolve(_rev_parse(root, base) or "") if history.known else None
+    if found is None:
+        click.echo(f"{base} is not a commit of this repository's history.", err=True)
+        sys.exit(1)
+    report = left_behind(translations(plan.site), history, found)
+    click.echo(left_behind_report(report, fmt == "markdown"), nl=False)
+
+
+def _rev_parse(root: Path, ref: str) -> str | None:
+    import subprocess
+
+    if ref.startswith("-"):
+        return None
+    done = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _translation(root: Path, original: str, lang: str) -> NewFile:
+    from iops.gitlog import read_history
+    from iops.translate import translation_file
+
+    change = read_history(root).last_change(original.strip().lstrip("./"))
+    return translation_file(root, original, lang, change.sha if change else None)
 
 
 @cli.command()

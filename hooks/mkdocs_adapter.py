@@ -126,6 +126,9 @@ def on_template_context(
     if template_name == "404.html":
         assert _state.plan is not None and _state.translator is not None  # on_config, on_env
         context.update(templating.error_page_context(_state.plan))
+    elif template_name == templating.SITEMAP_PAGES:
+        assert _state.plan is not None  # set by on_config
+        context.update(templating.sitemap_context(_state.plan))
     if _state.translator is not None:  # the site's language, for what is not a page
         _state.translator.use(_state.plan.site.settings.language if _state.plan else "en")
     return context
@@ -134,6 +137,7 @@ def on_template_context(
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
+    templating.install_gettext(env)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     assert _state.translator is not None  # set by on_config

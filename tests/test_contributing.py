@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,18 @@ def test_the_guide_has_an_example_of_each_kind_members_write() -> None:
 @pytest.fixture(scope="module")
 def demo_with_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("guide") / "site"
+    # A clone, for the history the statements' versions come from; then the files as they are.
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-checkout", str(REPO), str(root)],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     shutil.copytree(
         REPO,
         root,
         ignore=shutil.ignore_patterns(".venv", "site", ".git", "node_modules", ".*cache"),
+        dirs_exist_ok=True,
     )
     for path, text in EXAMPLES.items():
         target = root / path
@@ -41,7 +50,8 @@ def demo_with_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_example_in_the_guide_passes_the_check(demo_with_examples: Path) -> None:
     plan = plan_site(load_settings(demo_with_examples), NOW, bodies=False)
-    assert [str(p) for p in plan.problems] == []
+    outdated = "the translation is out of date"  # the demo's German vision, on purpose
+    assert [str(p) for p in plan.problems if not p.message.startswith(outdated)] == []
     sources = {item.source for item in plan.site.items}
     assert set(EXAMPLES) <= sources
 
@@ -61,7 +71,7 @@ def test_the_guide_quotes_a_real_problem_line(demo_with_examples: Path) -> None:
         plan = plan_site(load_settings(demo_with_examples), NOW, bodies=False)
     finally:
         target.write_text(good, "utf-8")
-    [problem] = plan.problems
+    [problem] = [p for p in plan.problems if p.is_error]
     assert f"```text\n{problem}\n```" in GUIDE
 
 

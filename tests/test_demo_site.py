@@ -20,7 +20,10 @@ def demo() -> Plan:
 
 
 def test_demo_content_has_no_problems(demo: Plan) -> None:
-    assert [str(p) for p in demo.problems] == []
+    # But one, on purpose: the German vision has fallen behind its original.
+    outdated = "the translation is out of date"
+    assert [str(p) for p in demo.problems if not p.message.startswith(outdated)] == []
+    assert [p.path for p in demo.problems] == ["content/about/vision.de.md"]
 
 
 def test_demo_content_covers_what_the_site_must_carry(demo: Plan) -> None:

@@ -397,7 +397,10 @@ def test_order_does_not_depend_on_file_creation(tmp_path: Path) -> None:
 
 
 DEMO_FILES = {
-    "content/about/vision.md": "---\ntitle: Vision\norder: 1\nstatus: ratified\n---\n",
+    "content/about/vision.md": (
+        "---\ntitle: Vision\norder: 1\nstatus: ratified\n"
+        'decision: {url: "https://example.org/convention", tally: "40 for"}\n---\n'
+    ),
     "content/about/mission.md": "---\ntitle: Mission\norder: 2\n---\n",
     "content/security.md": "---\ntitle: Security\n---\n",
     "content/join.md": "---\ntitle: Join\n---\n",

@@ -70,6 +70,11 @@ PAGES = [
     "chapters/london/blog/2014/what-is-iops-london/",
     "projects/translation-team/",
     "about/mission/",
+    "about/mission/history/",
+    "about/mission/v1/",
+    "about/vision/de/",
+    "about/vision/de/changes/",
+    "translations/",
     "security/",
     "404.html",
 ]
@@ -105,7 +110,15 @@ def build_demo(dest: Path) -> Path:
     skip = shutil.ignore_patterns(
         ".venv", "site", ".git", "node_modules", ".*_cache", ".hypothesis"
     )
-    shutil.copytree(REPO, source.root, ignore=skip)
+    # A clone first: the statements' versions and the translations' states
+    # come from the history; then the files as they are, changes and all.
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-checkout", str(REPO), str(source.root)],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
+    shutil.copytree(REPO, source.root, ignore=skip, dirs_exist_ok=True)
     result = source.run("build", epoch=NOW)
     assert result.returncode == 0, result.stderr
     return source.root / "site"

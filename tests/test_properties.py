@@ -127,6 +127,14 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "aliases": st.lists(one_of("/blog/view/1", "/old/page.html", "news/2"), unique=True),
     "online": one_of("https://meet.example.org/x", "mailto:x@example.org"),
     "github": one_of("ada-lovelace", "@ada"),
+    "translation_of": one_of("about/x.md", "blog/2014-01-15-first.md", "index.md", "gone.md"),
+    "original_commit": one_of("0123abcd", "f" * 40),
+    "decision": one_of("x", "no-such-poll", {"url": "https://x.org/d", "tally": "3 for"}),
+    "version": st.integers(1, 4),
+    "adopts": st.lists(
+        st.fixed_dictionaries({"statement": one_of("x", "nothing"), "version": st.integers(1, 3)}),
+        max_size=2,
+    ),
     "questions": st.lists(
         st.fixed_dictionaries({"question": texts, "options": options}), min_size=1, max_size=3
     ),
@@ -161,6 +169,9 @@ ODD: dict[str, st.SearchStrategy[Any]] = {
         one_of("javascript:alert(1)", "https://tracker.example/p.gif", "//x/p.gif", "a b.png"),
     ),
     "github": one_of("-bad-", "a" * 40, "a--b"),
+    "original_commit": one_of("xyz", "", "12", "g" * 40),
+    "version": st.integers(-3, 0),
+    "decision": one_of("", "Bad Handle", {"tally": "x"}),
     "questions": st.lists(
         st.fixed_dictionaries(
             {

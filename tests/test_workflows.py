@@ -256,6 +256,7 @@ def test_a_pull_request_runs_every_check_and_summarizes() -> None:
     summary = _step(workflow, "Summarize the pages this changes")
     assert 'diff "origin/$BASE_REF" --head-site site' in summary["run"]
     assert "--format markdown --output pr-summary/summary.md" in summary["run"]
+    assert 'build.py behind "origin/$BASE_REF" --format markdown' in summary["run"]
     assert 'cat pr-summary/summary.md >> "$GITHUB_STEP_SUMMARY"' in summary["run"]
     assert summary["env"]["PREVIEW_URL"] == "${{ steps.preview.outputs.artifact-url }}"
     assert upload["id"] == "preview"

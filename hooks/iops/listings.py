@@ -46,6 +46,8 @@ class GeneratedPage:
     """How collisions name it."""
     lang: str | None = None
     """The page's language, when not the site's."""
+    markdown: str = ""
+    """Text of the page's own (an old version of a statement)."""
 
 
 def paginate(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, urls
+from . import checks, originals, urls, versions
 from .cache import build_cache
 from .dates import PartialDate
 from .limits import image_problems
@@ -78,6 +78,7 @@ def load_site(
     parsed: list[Parsed] = []
     # Files with errors of their own: names of them are not reported again.
     broken: set[tuple[str, str]] = set()
+    broken_files: set[str] = set()
     files = source_files(settings.root)
     markdown = [rel for rel in files if rel.endswith(".md")]
     problems.extend(
@@ -92,12 +93,15 @@ def load_site(
             links[result.rel] = result.links
         if result.front is None:
             broken.add((result.location.kind, result.location.slug))
+            broken_files.add(result.rel)
         else:
             parsed.append(result)
 
     zones = _chapter_zones(parsed, settings)
     items = [_make_item(p, settings, zones) for p in parsed]
     problems.extend(checks.check_items(items, settings, broken))
+    problems.extend(originals.translation_problems(items, broken_files))
+    problems.extend(versions.decision_problems(items, broken))
 
     published = tuple(i for i in items if preview or not i.is_held_back(now))
     site = Site(
@@ -134,16 +138,19 @@ def _make_item(parsed: Parsed, settings: Settings, zones: dict[str, str]) -> Ite
         zone_name = zones.get(location.slug, settings.timezone)
     when = _when(front.get(WHEN_FIELDS.get(location.kind, "")), zoneinfo.ZoneInfo(zone_name))
     year = when.year if when else None
+    slug, rel, original, lang = _translation(parsed, front.get("lang") or settings.language)
     return Item(
         kind=location.kind,
         source=parsed.rel,
         path=parsed.path,
         owner=location.owner,
-        slug=location.slug,
-        url=urls.item_url(location.kind, parsed.rel, location.owner, location.slug, year),
+        slug=slug,
+        url=urls.item_url(location.kind, rel, location.owner, slug, year)
+        + (f"{lang}/" if rel != parsed.rel else ""),
         title=front.get("title") or front.get("name") or location.slug,
         body=parsed.body,
-        lang=front.get("lang") or settings.language,
+        lang=lang,
+        original=original,
         when=when,
         meta=front,
         draft=front.get("draft", False),
@@ -152,6 +159,22 @@ def _make_item(parsed: Parsed, settings: Settings, zones: dict[str, str]) -> Ite
         authors=front.get("author", ()),
         aliases=front.get("aliases", ()),
     )
+
+
+def _translation(parsed: Parsed, lang: str) -> tuple[str, str, str | None, str]:
+    """Slug, path its URL is made from, original and language of a file.
+
+    A translation named for its language (mission.de.md) is published under
+    its original's URL, in a folder named for the language; one that names
+    its original in front matter keeps its own name."""
+    assert parsed.front is not None
+    named = originals.named_language(parsed.rel)
+    if named is not None:
+        original, named_lang = named
+        slug = urls.locate(original).slug
+        return slug, original, original, parsed.front.get("lang") or named_lang
+    by_field = parsed.front.get("translation_of")
+    return parsed.location.slug, parsed.rel, originals.original_path(by_field), lang
 
 
 def _when(value: object, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:

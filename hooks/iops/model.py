@@ -52,6 +52,8 @@ class Item:
     """Member handles (`author`, one or a list), in the order given."""
     aliases: tuple[str, ...] = ()
     """Old URL paths that redirect to the item."""
+    original: str | None = None
+    """The source of the item this one translates (`originals`); None for an original."""
 
     def is_scheduled(self, now: dt.datetime) -> bool:
         """A post or news item dated in the future waits for its date."""
@@ -126,10 +128,39 @@ class Site:
 
     @cached_property
     def by_kind(self) -> dict[str, list[Item]]:
+        """Items by kind, each once, in the site's language where it can be:
+        an original, or in its place its translation into the site's language
+        (listings are in the site's language). Every page is still built."""
+        listed = self.listed_as
         groups: dict[str, list[Item]] = defaultdict(list)
         for item in self.items:
-            groups[item.kind].append(item)
+            if listed.get(item.source, item.source) == item.source:
+                groups[item.kind].append(item)
         return groups
+
+    @cached_property
+    def listed_as(self) -> dict[str, str]:
+        """For each item with published translations, its original and each
+        translation: the source of the one listings show."""
+        shown: dict[str, str] = {}
+        for original, translations in self.translations.items():
+            local = [t for t in translations if t.lang == self.settings.language]
+            keep = (
+                local[0].source
+                if local and self.by_source[original].lang != local[0].lang
+                else original
+            )
+            shown.update((t.source, keep) for t in (self.by_source[original], *translations))
+        return shown
+
+    @cached_property
+    def translations(self) -> dict[str, tuple[Item, ...]]:
+        """The published translations of each original, by its source, by language."""
+        found: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            if item.original is not None and item.original in self.by_source:
+                found[item.original].append(item)
+        return {k: tuple(sorted(v, key=lambda i: (i.lang, i.source))) for k, v in found.items()}
 
     def of_kind(self, kind: str) -> list[Item]:
         return self.by_kind.get(kind, [])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import checks, events, link_checks, link_targets, po_files, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
+from .lineage import Lineage, site_lineage
+from .lineage_pages import lineage_pages
 from .links import read_config
 from .loader import load_site
 from .model import Item, Site
@@ -40,6 +42,8 @@ class Plan:
     """Every other file to write: calendars, poll results, OPML."""
     feeds: tuple[Feed, ...] = ()
     """Written after the pages, from their HTML."""
+    lineage: Lineage = field(default_factory=Lineage)
+    """Statements' versions and translations' states, from git."""
 
     @cached_property
     def _feed_by_page(self) -> dict[str, Feed]:
@@ -88,7 +92,8 @@ def plan_site(
     new_build()  # the digests of the last plan's items are of no use to this one
     loaded = load_site(settings, now, preview=preview, bodies=bodies)
     site = loaded.site
-    pages = tuple(views.generated_pages(site))
+    lineage, lineage_problems = site_lineage(site)
+    pages = (*views.generated_pages(site), *lineage_pages(site, lineage))
     redirects = tuple(
         Redirect(claim.url, site.by_source[claim.source])
         for claim in checks.item_claims(site.items)
@@ -128,8 +133,10 @@ def plan_site(
         *link_checks.nav_problems(settings.root, targets),
     ]
     catalogs = _catalog_problems(settings, site.languages)
-    problems = tuple(sorted({*loaded.problems, *collisions, *shadowed, *broken, *catalogs}))
-    return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds))
+    problems = tuple(
+        sorted({*loaded.problems, *collisions, *shadowed, *broken, *catalogs, *lineage_problems})
+    )
+    return Plan(site, pages, redirects, problems, sources, tuple(outputs), tuple(feeds), lineage)
 
 
 def _catalog_problems(settings: Settings, languages: Iterable[str]) -> list[Problem]:

@@ -99,6 +99,9 @@ _EXAMPLES = {
     "place": ('"Leeds"', "the town or area it covers"),
     "chapter.timezone": ("Europe/London", "of its events, if not {timezone}"),
     "admins": ("[your-handle]", "handles of the members who look after its pages"),
+    "translation_of": ("about/mission.md", "the file this translates (new --translate fills it)"),
+    "original_commit": ("0123abc", "the commit of the original it follows (new --translate)"),
+    "adopts": ("[{statement: mission, version: 2}]", "statement versions the poll adopted"),
 }
 
 

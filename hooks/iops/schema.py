@@ -9,6 +9,7 @@ from typing import Any
 
 from . import date_fields as d
 from . import fields as f
+from . import history_fields as hf
 from .problems import Problem
 from .reader import SourceFile
 
@@ -33,6 +34,8 @@ _COMMON = {
     "lang": _opt(f.language),
     "aliases": _opt(f.listing(f.old_path)),
     "summary": _opt(f.text),
+    "translation_of": _opt(f.text),
+    "original_commit": _opt(hf.commit_id),
 }
 _POST = {
     "title": _req(f.text),
@@ -52,6 +55,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "status": _opt(f.choice("interim", "ratified")),
         "adopted": _opt(d.date),
         "order": _opt(f.integer),
+        "decision": _opt(hf.decision),
+        "version": _opt(hf.positive),
     },
     "post": _POST,
     "news": {**_POST, "author": _opt(f.one_or_more(f.handle))},
@@ -76,6 +81,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "questions": _req(f.listing(_QUESTION, unique=False)),
         "author": _opt(f.one_or_more(f.handle)),
         "voters": _opt(f.integer),
+        "adopts": _opt(hf.ADOPTS),
     },
     "member": {
         "name": _req(f.text),

@@ -82,6 +82,7 @@ def page_sources(
             output_path(page.url),
             page.lang or lang,
             {"template": page.template, "title": page.title},
+            page.markdown,
             view=page.view,
         )
         for page in pages

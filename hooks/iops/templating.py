@@ -39,7 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, search, translations, urls, views
+from . import dates, feeds, lineage, repository, sanitize, search, translations, urls, views
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .outputs import Output
@@ -78,10 +78,30 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
         context.update(views.related(site, source.item))
+        context.update(lineage.item_context(site, plan.lineage, source.item))
     elif source.redirect_to is None:
         where = repository.nearest_folder(site.settings.root, repository.source_of(page_url))
         context["source_links"] = repository.source_links(site.settings, where, False)
     return context
+
+
+def install_gettext(env: jinja2.Environment) -> None:
+    """Templates say every word through `_()`, with named values
+    (``_("Version %(number)d", number=…)``): where no catalog gave the
+    environment one, the words are shown as written (English); where MkDocs
+    installed its own (old-style, no named values), the same are made new-style."""
+    if "_" not in env.globals:
+        env.add_extension("jinja2.ext.i18n")
+        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    elif not getattr(env, "newstyle_gettext", False):
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            env.globals["gettext"], env.globals["ngettext"], newstyle=True
+        )
+
+
+def sitemap_context(plan: Plan) -> dict[str, Any]:
+    """The sitemap's hreflang alternates of each translated page, by its address."""
+    return {"alternates": lineage.sitemap_alternates(plan.site)}
 
 
 def error_page_context(plan: Plan) -> dict[str, Any]:
