@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import checks, events, subscriptions, views
+from . import admin_site, checks, events, subscriptions, views
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
 from .loader import load_site
@@ -101,6 +101,7 @@ def plan_site(
     listing = subscriptions.subscriptions(feeds, calendars, settings)
     pages = (*pages, subscriptions.feeds_page(listing))
     outputs.append(subscriptions.opml(listing, settings))
+    outputs += admin_site.outputs(site)
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
     generated += [checks.Claim(o.path, "", None, "url", o.what) for o in outputs]
     generated += [
