@@ -17,6 +17,7 @@ stay held in the child forever).
 from __future__ import annotations
 
 import logging
+import mimetypes
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,9 @@ def serve_preview(root: Path, host: str, port: int, build_command: list[str]) ->
     folders its ``watch`` lists). `build_command` runs build.py for `root`."""
     config = load_config(str(root / "mkdocs.yml"))
     site = root / PREVIEW_DIR
+    # The web editor reads admin/config.yml only if it is served as YAML, as
+    # GitHub Pages serves it; Python's table has no .yml.
+    mimetypes.add_type("text/yaml", ".yml")
     command = [*build_command, "build", "--preview", "--site-dir", str(site)]
 
     def build() -> None:

@@ -120,6 +120,8 @@ class _SiteAndProxy(SimpleHTTPRequestHandler):
                 status, answer = response.status, response.read()
         except urllib.error.HTTPError as err:
             status, answer = err.code, err.read()
+        except (urllib.error.URLError, OSError):  # no backend: the editor uses GitHub
+            status, answer = 502, b'{"error": "no local backend"}'
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -5,6 +5,7 @@ holding a file that `check` passes and the build publishes, sanitised."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import chromium, local_context
-from conftest import NOW, FixtureSite
+from conftest import NOW, FixtureSite, tree_digests
 from editor_backend import decap_server, serve_site_with_backend
 from iops import editor, schema
 from iops.admin_site import CSP
@@ -69,6 +70,7 @@ def test_config_has_a_collection_per_kind_and_owner_with_the_schemas_fields(
         {"label": "Bo Example (bo)", "value": "bo"},
     ]
     assert post["title"]["widget"] == "string"
+    assert post["author"]["required"] and not post["tags"]["required"]
     assert post["date"]["widget"] == "datetime"
     assert {"label": "Deutsch (de)", "value": "de"} in post["lang"]["options"]
     assert "hint" in post["tags"]
@@ -110,6 +112,21 @@ def test_built_site_serves_the_editor_and_the_config_the_schema_gives(
     for name in ("decap-cms.js", "start.js", "manual-init.js", "admin.css"):
         assert (out / "admin" / name).is_file(), name
     assert not list((out / "admin").glob("*.map")), "no source maps (60 MB)"
+
+
+def test_the_fast_build_copies_the_editor_as_the_plain_build_does(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    site = with_editor(fixture_site)
+    build(site, tmp_path / "fast")
+    plain = site.run("build", "--plain", "--site-dir", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr
+    fast_files = tree_digests(tmp_path / "fast")
+    assert fast_files == tree_digests(tmp_path / "plain")
+    assert "admin/decap-cms.js" in fast_files
+    # A rebuild links the editor's 6 MB from the cache instead of copying them.
+    build(site, tmp_path / "again")
+    assert (tmp_path / "again" / "admin" / "decap-cms.js").stat().st_nlink > 1
 
 
 def test_a_site_without_the_editor_has_no_admin(fixture_site: FixtureSite, tmp_path: Path) -> None:
@@ -317,3 +334,31 @@ def test_the_editor_refuses_a_post_with(
     ed.save()
     ed.page.get_by_text(message, exact=False).first.wait_for()
     assert not [b for b in ed.branches() if b.startswith("cms/")]
+
+
+def test_a_token_typed_on_the_page_signs_in_with_github(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    """The sign-in without set-up: the token is kept in this browser and the
+    editor checks it with GitHub's API (aborted here: nothing leaves the machine)."""
+    site = with_editor(fixture_site)
+    out = tmp_path / "out"
+    build(site, out)
+    # A port nothing listens on: the editor finds no local backend, and uses GitHub.
+    with serve_site_with_backend(out, "http://127.0.0.1:9/api/v1") as base, chromium() as browser:
+        with local_context(browser, base) as (context, requested):
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(base + "admin/")
+            page.get_by_text("Sign in with a GitHub token instead").click()
+            page.get_by_label("Token").fill("ghp_exampletoken")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Sign in").click()
+            stored = page.evaluate("() => localStorage.getItem('decap-cms-user')")
+            assert json.loads(stored) == {"backendName": "github", "token": "ghp_exampletoken"}
+            for _ in range(100):  # until the editor asks GitHub who this is
+                if any(u.startswith("https://api.github.com/") for u in requested):
+                    break
+                page.wait_for_timeout(100)
+    away = {u.split("?")[0] for u in requested if not u.startswith(base)}
+    assert away and all(u.startswith("https://api.github.com/") for u in away), away

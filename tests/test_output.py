@@ -106,6 +106,8 @@ def build_demo(dest: Path) -> Path:
         ".venv", "site", ".git", "node_modules", ".*_cache", ".hypothesis"
     )
     shutil.copytree(REPO, source.root, ignore=skip)
+    # The web editor's files (/admin/) come from the npm packages: linked, not copied.
+    (source.root / "node_modules").symlink_to(REPO / "node_modules")
     result = source.run("build", epoch=NOW)
     assert result.returncode == 0, result.stderr
     return source.root / "site"

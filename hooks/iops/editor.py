@@ -134,7 +134,7 @@ def _collection(site: Site, kind: str, owner: str | None, owner_name: str) -> di
     return {
         "name": f"{owner}-{EDITABLE[kind]}" if owner else EDITABLE[kind],
         "label": f"{plural}: {owner_name}",
-        "label_singular": f"{singular} of {owner_name}",
+        "label_singular": f"{singular} ({owner_name})",
         "folder": folder,
         "create": True,
         "extension": "md",
