@@ -345,20 +345,23 @@ def test_a_token_typed_on_the_page_signs_in_with_github(
     out = tmp_path / "out"
     build(site, out)
     # A port nothing listens on: the editor finds no local backend, and uses GitHub.
-    with serve_site_with_backend(out, "http://127.0.0.1:9/api/v1") as base, chromium() as browser:
-        with local_context(browser, base) as (context, requested):
-            page = context.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(base + "admin/")
-            page.get_by_text("Sign in with a GitHub token instead").click()
-            page.get_by_label("Token").fill("ghp_exampletoken")
-            with page.expect_navigation():
-                page.get_by_role("button", name="Sign in").click()
-            stored = page.evaluate("() => localStorage.getItem('decap-cms-user')")
-            assert json.loads(stored) == {"backendName": "github", "token": "ghp_exampletoken"}
-            for _ in range(100):  # until the editor asks GitHub who this is
-                if any(u.startswith("https://api.github.com/") for u in requested):
-                    break
-                page.wait_for_timeout(100)
+    with (
+        serve_site_with_backend(out, "http://127.0.0.1:9/api/v1") as base,
+        chromium() as browser,
+        local_context(browser, base) as (context, requested),
+    ):
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(base + "admin/")
+        page.get_by_text("Sign in with a GitHub token instead").click()
+        page.get_by_label("Token").fill("ghp_exampletoken")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        stored = page.evaluate("() => localStorage.getItem('decap-cms-user')")
+        assert json.loads(stored) == {"backendName": "github", "token": "ghp_exampletoken"}
+        for _ in range(100):  # until the editor asks GitHub who this is
+            if any(u.startswith("https://api.github.com/") for u in requested):
+                break
+            page.wait_for_timeout(100)
     away = {u.split("?")[0] for u in requested if not u.startswith(base)}
     assert away and all(u.startswith("https://api.github.com/") for u in away), away
