@@ -54,6 +54,9 @@ def test_config_has_a_collection_per_kind_and_owner_with_the_schemas_fields(
         "branch": "main",
         "open_authoring": True,
         "auth_scope": "public_repo",
+        # No editor_auth: "Login with GitHub" opens our page that says to use a token.
+        "base_url": "https://example.org",
+        "auth_endpoint": "admin/no-github-login.html",
     }
     folders = {c["folder"]: c for c in config["collections"]}
     owners = ["content", "chapters/london", "chapters/uk"]
@@ -141,7 +144,7 @@ def test_built_site_serves_the_editor_and_the_config_the_schema_gives(
     page = (out / "admin" / "index.html").read_text()
     assert f'content="{CSP}"' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page), "nothing from another host"
-    for name in ("decap-cms.js", "start.js", "manual-init.js", "admin.css"):
+    for name in ("decap-cms.js", "start.js", "manual-init.js", "admin.css", "no-github-login.html"):
         assert (out / "admin" / name).is_file(), name
     assert not list((out / "admin").glob("*.map")), "no source maps (60 MB)"
 
@@ -409,3 +412,27 @@ def test_a_token_typed_on_the_page_signs_in_with_github(
             page.wait_for_timeout(100)
     away = {u.split("?")[0] for u in requested if not u.startswith(base)}
     assert away and all(u.startswith("https://api.github.com/") for u in away), away
+
+
+def test_login_with_github_before_the_exchange_is_set_up_says_to_use_a_token(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    """Not Netlify's sign-in (Decap's default, not ours): a page of our own."""
+    site = with_editor(fixture_site)
+    out = tmp_path / "out"
+    build(site, out)
+    with (
+        serve_site_with_backend(out, "http://127.0.0.1:9/api/v1") as base,
+        chromium() as browser,
+        local_context(browser, base) as (context, requested),
+    ):
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(base + "admin/")
+        with page.expect_popup() as opened:
+            page.get_by_role("button", name="Login with GitHub").click()
+        popup = opened.value
+        popup.wait_for_load_state()
+        assert popup.url.startswith(base + "admin/no-github-login.html?provider=github")
+        assert "Login with GitHub is not set up yet" in popup.inner_text("body")
+    assert [u for u in requested if not u.startswith(base)] == []

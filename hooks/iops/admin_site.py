@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
-from .editor import config_yaml
+from .editor import NO_GITHUB_LOGIN, config_yaml
 from .model import Site
 from .outputs import Output
 
@@ -50,10 +50,11 @@ def outputs(site: Site) -> list[Output]:
     """admin/index.html and admin/config.yml, if the site has the editor."""
     if not site.settings.editor:
         return []
-    page = index_html(site.settings.site_name).encode()
+    page = index_html(site.settings.site_name, own_login=not site.settings.editor_auth).encode()
     return [
         Output(f"{ADMIN_DIR}/index.html", lambda: page, "the web editor's page"),
         Output(f"{ADMIN_DIR}/config.yml", lambda: config_yaml(site), "the web editor's settings"),
+        Output(NO_GITHUB_LOGIN, lambda: NO_LOGIN_PAGE.encode(), "the editor's sign-in notice"),
     ]
 
 
@@ -76,8 +77,15 @@ def assets(editor: bool) -> Iterator[tuple[str, Path]]:
             yield f"{ADMIN_DIR}/{path.name}", path
 
 
-def index_html(site_name: str) -> str:
+def index_html(site_name: str, *, own_login: bool = False) -> str:
+    """The editor's page. With `own_login`, "Login with GitHub" opens our notice
+    on the origin the page is served from (the site, a preview, a test)."""
     name = escape(site_name)
+    start = (
+        '<script src="start.js" data-own-login></script>'
+        if own_login
+        else ('<script src="start.js"></script>')
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -104,7 +112,26 @@ here. It stays in this browser only.</p>
 </details>
 <script src="manual-init.js"></script>
 <script src="decap-cms.js"></script>
-<script src="start.js"></script>
+{start}
+</body>
+</html>
+"""
+
+
+NO_LOGIN_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Sign in with a token</title>
+</head>
+<body>
+<h1>Login with GitHub is not set up yet</h1>
+<p>Close this window and open <strong>Sign in with a GitHub token instead</strong>
+at the top of the editor: the contributing guide, "Write a post in the browser",
+says how to make a token.</p>
 </body>
 </html>
 """

@@ -32,6 +32,9 @@ _LABELS = {
     "event": ("Events", "Event"),
 }
 
+NO_GITHUB_LOGIN = "admin/no-github-login.html"
+"""Opened by "Login with GitHub" until `editor_auth` is set: it says to use a token."""
+
 NOT_IN_EDITOR = {
     "draft": "the editorial workflow holds a post back until its pull request is merged",
     "aliases": "old addresses of imported pages; no new post has any",
@@ -105,6 +108,9 @@ def editor_config(site: Site) -> dict[str, Any]:
     if settings.editor_auth:
         backend["base_url"] = settings.editor_auth
         backend["auth_endpoint"] = "auth"
+    else:  # else Decap would send members to Netlify's sign-in, which is not ours
+        backend["base_url"] = settings.site_url.rstrip("/")
+        backend["auth_endpoint"] = NO_GITHUB_LOGIN
     owners: list[tuple[str | None, str]] = [(None, settings.site_name)]
     owners += sorted(((c.slug, c.title) for c in site.chapters.values()), key=lambda o: o[1])
     return {

@@ -7,6 +7,11 @@
   "use strict";
   var loopback = ["localhost", "127.0.0.1", "[::1]"].indexOf(location.hostname) !== -1;
   var config = loopback ? { local_backend: { url: location.origin + "/api/v1" } } : {};
+  // Until the organization sets up its OAuth exchange (editor_auth), "Login with
+  // GitHub" opens our notice, admin/no-github-login.html, on this origin.
+  if (document.currentScript && document.currentScript.hasAttribute("data-own-login")) {
+    config.backend = { base_url: location.origin };
+  }
 
   // Sign-in with a personal access token: Decap keeps the signed-in user under
   // this key and checks the token with GitHub when it starts.
