@@ -297,7 +297,7 @@ def diff(
     differs, 1 when a side cannot be built.
     """
     from iops.manifest import compare, page_manifest, render_markdown, render_text
-    from iops.revisions import RevisionError, build_sites, export_ref
+    from iops.revisions import RevisionError, build_sites, export_ref, share_npm_packages
 
     if (base is None) == (base_site is None):
         raise click.UsageError("Give either BASE (a git ref) or --base-site.")
@@ -309,6 +309,7 @@ def diff(
             if base_site is None:
                 base_site = Path(scratch, "base-site")
                 tree = export_ref(root, str(base), Path(scratch, "base-src"))
+                share_npm_packages(root, tree)
                 builds[f"base ({base})"] = (tree, base_site)
             if head_site is None:
                 head_site = Path(scratch, "head-site")

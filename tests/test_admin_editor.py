@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -437,3 +438,23 @@ def test_login_with_github_before_the_exchange_is_set_up_says_to_use_a_token(
         assert popup.url.startswith(base + "admin/no-github-login.html?provider=github")
         assert "Login with GitHub is not set up yet" in popup.inner_text("body")
     assert [u for u in requested if not u.startswith(base)] == []
+
+
+def test_diff_builds_a_base_that_has_the_editor(tmp_path: Path) -> None:
+    """The pull-request summary builds main from `git archive`, which has no
+    node_modules/: the base uses the checkout's npm packages."""
+    from conftest import REPO
+
+    root = tmp_path / "repo"
+    skip = shutil.ignore_patterns(".venv", "site", ".git", "node_modules", ".*cache", ".hypothesis")
+    shutil.copytree(REPO, root, ignore=skip)
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "base"]):
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+            check=True,
+            capture_output=True,
+            timeout=GIT_SECONDS,
+        )
+    (root / "node_modules").symlink_to(REPO / "node_modules")  # installed, as by npm ci
+    result = FixtureSite(root).run("diff", "main")
+    assert result.returncode == 0, result.stderr[-3000:]
