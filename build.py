@@ -390,7 +390,7 @@ def diff(
     differs, 1 when a side cannot be built.
     """
     from iops import manifest, summary_report, summary_text
-    from iops.revisions import RevisionError, build_sites, export_ref
+    from iops.revisions import RevisionError, build_sites, export_ref, share_npm_packages
     from iops.summary import summarize_trees
 
     if base is None and base_site is None:
@@ -404,6 +404,7 @@ def diff(
         try:
             if base is not None:
                 tree = export_ref(root, base, Path(scratch, "base-src"))
+                share_npm_packages(root, tree)
             if base_site is None:
                 base_site = Path(scratch, "base-site")
                 builds[f"base ({base})"] = (tree or root, base_site)

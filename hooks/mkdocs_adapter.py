@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from iops import localized, sanitize, templating
+from iops import admin_site, localized, sanitize, templating
 from iops.plan import Plan, plan_site
 from iops.search import PendingIndex, SearchIndexError
 from iops.settings import SettingsError, build_time, settings_from_config
@@ -92,6 +92,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         Path(config.config_file_path).resolve().parent
     ):
         files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+    try:
+        for src_uri, abs_path in admin_site.assets(_state.plan.site.settings.editor):
+            files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+    except admin_site.EditorFilesMissing as err:
+        raise PluginError(str(err)) from err
     return files
 
 

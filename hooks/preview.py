@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import logging
+import mimetypes
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,9 @@ def serve_preview(root: Path, host: str, port: int, build_command: list[str]) ->
     config = load_config(str(root / "mkdocs.yml"))
     site = root / PREVIEW_DIR
     address = f"http://{host}:{port}/"
+    # The web editor reads admin/config.yml only if it is served as YAML, as
+    # GitHub Pages serves it; Python's table has no .yml.
+    mimetypes.add_type("text/yaml", ".yml")
     command = [*build_command, "build", "--preview", "--site-dir", str(site)]
     command += ["--site-url", address]
 

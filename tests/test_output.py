@@ -119,6 +119,8 @@ def build_demo(dest: Path) -> Path:
         capture_output=True,
     )
     shutil.copytree(REPO, source.root, ignore=skip, dirs_exist_ok=True)
+    # The web editor's files (/admin/) come from the npm packages: linked, not copied.
+    (source.root / "node_modules").symlink_to(REPO / "node_modules")
     result = source.run("build", epoch=NOW)
     assert result.returncode == 0, result.stderr
     return source.root / "site"

@@ -8,7 +8,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import checks, events, link_checks, link_targets, po_files, subscriptions, views
+from . import (
+    admin_site,
+    checks,
+    events,
+    link_checks,
+    link_targets,
+    po_files,
+    subscriptions,
+    views,
+)
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
 from .fingerprint import new_build
 from .lineage import Lineage, site_lineage
@@ -107,6 +116,7 @@ def plan_site(
     listing = subscriptions.subscriptions(feeds, calendars, settings)
     pages = (*pages, subscriptions.feeds_page(listing))
     outputs.append(subscriptions.opml(listing, settings))
+    outputs += admin_site.outputs(site)
     generated = [checks.Claim(p.url, "", None, "url", p.what) for p in pages]
     generated += [checks.Claim(o.path, "", None, "url", o.what) for o in outputs]
     generated += [

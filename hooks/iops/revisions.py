@@ -74,6 +74,14 @@ def export_ref(root: Path, ref: str, dest: Path) -> Path:
     return dest
 
 
+def share_npm_packages(root: Path, tree: Path) -> None:
+    """Let the exported `tree` use `root`'s npm packages (node_modules/ is not in
+    git): a site with the web editor copies its files from there when it builds."""
+    packages = root / "node_modules"
+    if packages.is_dir() and not (tree / "node_modules").exists():
+        (tree / "node_modules").symlink_to(packages.resolve(), target_is_directory=True)
+
+
 def build_sites(builds: dict[str, tuple[Path, Path]], now: int, fallback: Path) -> None:
     """Build each (source tree, site folder) side by side, all with one "now".
 

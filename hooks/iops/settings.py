@@ -54,6 +54,12 @@ class Settings:
     """The translation catalogs' folder (`theme.custom_dir`/locales), if the site
     has a theme folder. A change to a catalog renews the pages through the
     theme's digest, so the cache need not see the path."""
+    editor: bool = False
+    """Publish the web editor at /admin/ (`editor`, `admin_site`): it needs `repository`."""
+    editor_auth: str | None = None
+    """The address of the GitHub OAuth exchange the organization deploys for the
+    editor's "Login with GitHub" (CONTRIBUTING.md); without it members sign in
+    with a token."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -105,6 +111,19 @@ def settings_from_config(
     site_url = str(config.get("site_url") or "http://localhost:8000/")
     site_name = str(config.get("site_name") or "IOPS")
     options["editors"] = tuple(options.get("editors") or ())
+    if options.get("editor") and not options.get("repository"):
+        line = (lines or {}).get("editor")
+        raise SettingsError(
+            [
+                Problem(
+                    config_file,
+                    line,
+                    "extra.iops.editor",
+                    "the web editor needs the repository it opens pull requests on",
+                    "set extra.iops.repository: https://github.com/<org>/<repo>",
+                )
+            ]
+        )
     return Settings(
         root=root,
         site_url=site_url.rstrip("/") + "/",
@@ -133,6 +152,7 @@ _COUNTS = {
 }
 """The settings that are a whole number, and the least each may be."""
 _TEXTS = ("language", "timezone", "branch")
+_OTHERS = ("repository", "editors", "editor", "editor_auth")
 
 
 def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
@@ -161,13 +181,19 @@ def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
                 f"is {value!r}",
                 "write the repository's address: https://github.com/<org>/<repo>",
             )
+    elif name == "editor":
+        if not isinstance(value, bool):
+            return f"is {value!r}, not true or false", "write true to publish the editor at /admin/"
+    elif name == "editor_auth":
+        if value is not None and not (isinstance(value, str) and value.startswith("https://")):
+            return f"is {value!r}", "write the address of the OAuth exchange: https://..."
     elif name == "editors":
         if value is not None and not (
             isinstance(value, list) and all(isinstance(e, str) and e for e in value)
         ):
             return f"is {value!r}", "write a list of GitHub accounts or teams (org/team)"
     else:
-        known = ", ".join(sorted([*_COUNTS, *_TEXTS, "repository", "editors"]))
+        known = ", ".join(sorted([*_COUNTS, *_TEXTS, *_OTHERS]))
         return "is not a setting", f"remove it, or correct its name (the settings are: {known})"
     return None
 
