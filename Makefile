@@ -65,6 +65,9 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 $(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "The site's web editor and the tests' checkers come from npm, which this machine lacks. Run:" >&2; \
+	  echo "  sudo apt-get install npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
