@@ -126,6 +126,8 @@ def on_template_context(
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
+    templating.install_globals(env)
+    templating.install_translations(env)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     _state.html_by_source = {}

@@ -31,10 +31,10 @@ EVENT_URLS = {
     "calendar": "{owner}events/calendar.ics",
     "item_calendar": "{url}{slug}.ics",
 }
-# The listings: (first page, later pages, title, pager labels).
+# The listings: (first page, later pages, title, the order its pager names).
 LISTINGS = (
-    ("upcoming", "upcoming_page", "Upcoming events", ("← Sooner", "Later →")),
-    ("past", "past_page", "Past events", ("← Newer", "Older →")),
+    ("upcoming", "upcoming_page", "Upcoming events", "soonest"),
+    ("past", "past_page", "Past events", "newest"),
 )
 
 
@@ -186,7 +186,8 @@ class EventListing(Listing):
     """A page of events; `events` shows each of `items`."""
 
     events: tuple[Showing, ...] = ()
-    pager_labels: tuple[str, str] = ("", "")
+    order: str = "newest"
+    """How the pages go, for the pager's words: "soonest" first, or "newest"."""
     calendar_url: str = ""
     webcal_url: str = ""
 
@@ -220,7 +221,7 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
     split = {"upcoming": upcoming(scope.events, site.now), "past": past(scope.events, site.now)}
     links = tuple((title, event_url(first, owner)) for first, _, title, _ in LISTINGS)
     result = []
-    for first, later, heading, labels in LISTINGS:
+    for first, later, heading, order in LISTINGS:
         title = f"{heading}: {scope.name}" if owner else heading
         first_url, page_url = event_url(first, owner), event_url(later, owner, number="{number}")
         for url, page in paginate(site, split[first], first_url, page_url, title):
@@ -230,7 +231,7 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
                 page.pager,
                 links=links,
                 events=tuple(show(site, item) for item in page.items),
-                pager_labels=labels,
+                order=order,
                 calendar_url=calendar_url,
                 webcal_url=webcal(site, calendar_url),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import zoneinfo
@@ -25,6 +26,9 @@ class Settings:
     site_url: str
     """Absolute URL of the published site, ending in '/'."""
     site_name: str = "IOPS"
+    site_description: str = ""
+    """What the site is, in a sentence (`site_description`): shared links and
+    search engines show it for a page without a summary of its own."""
     language: str = "en"
     """The language of an item without `lang`."""
     timezone: str = "UTC"
@@ -49,6 +53,9 @@ class Settings:
     """The branch that is published."""
     editors: tuple[str, ...] = ()
     """GitHub accounts or teams that review everything outside a chapter's folder."""
+    join: str | None = None
+    """Where the Join page sends a reader who asks to join: an http(s) address
+    its form posts to, or a mailto: address it links (no third party's script)."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -100,7 +107,13 @@ def settings_from_config(
     site_url = str(config.get("site_url") or "http://localhost:8000/")
     site_name = str(config.get("site_name") or "IOPS")
     options["editors"] = tuple(options.get("editors") or ())
-    return Settings(root=root, site_url=site_url.rstrip("/") + "/", site_name=site_name, **options)
+    return Settings(
+        root=root,
+        site_url=site_url.rstrip("/") + "/",
+        site_name=site_name,
+        site_description=str(config.get("site_description") or ""),
+        **options,
+    )
 
 
 _COUNTS = {
@@ -112,6 +125,8 @@ _COUNTS = {
 }
 """The settings that are a whole number, and the least each may be."""
 _TEXTS = ("language", "timezone", "branch")
+_JOIN = re.compile(r"^(?:https?://[^\s/<>\"'`]+[^\s<>\"'`]*|mailto:[^\s@<>\"'`]+@[^\s<>\"'`]+)$")
+"""A web address the Join form posts to, or a mail address it links."""
 
 
 def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
@@ -145,8 +160,15 @@ def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
             isinstance(value, list) and all(isinstance(e, str) and e for e in value)
         ):
             return f"is {value!r}", "write a list of GitHub accounts or teams (org/team)"
+    elif name == "join":
+        if value is not None and not (isinstance(value, str) and _JOIN.match(value)):
+            return (
+                f"is {value!r}",
+                "write the address the Join form posts to (https://…) "
+                "or the address to write to (mailto:join@example.org)",
+            )
     else:
-        known = ", ".join(sorted([*_COUNTS, *_TEXTS, "repository", "editors"]))
+        known = ", ".join(sorted([*_COUNTS, *_TEXTS, "repository", "editors", "join"]))
         return "is not a setting", f"remove it, or correct its name (the settings are: {known})"
     return None
 

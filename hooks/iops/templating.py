@@ -32,6 +32,7 @@ import logging
 import re
 import shutil
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,11 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, repository, sanitize, search, urls, views
+from . import cards, dates, feeds, frame, repository, sanitize, search, sharing, urls, views
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
+from .listings import Listing
+from .model import Site
 from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
@@ -73,6 +76,7 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
     context["search_url"] = search.search_box_url(site, source.lang)
+    context.update(_frame(site, page_url, source))
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
@@ -80,18 +84,61 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     elif source.redirect_to is None:
         where = repository.nearest_folder(site.settings.root, repository.source_of(page_url))
         context["source_links"] = repository.source_links(site.settings, where, False)
+    if isinstance(source.view, Listing):
+        context["cards"] = cards.cards(site, source.view.items)
+    if page_url == views.JOIN_URL:
+        context.update(views.join(site))
     return context
+
+
+def _frame(site: Site, page_url: str, source: PageSource) -> dict[str, Any]:
+    """What every page's frame (theme/layout.html) places: links back to the
+    site's root, the header's current section, breadcrumbs, sharing tags."""
+    title = source.item.title if source.item else str(source.meta.get("title", ""))
+    return {
+        "root": frame.root_of(page_url),
+        "frame": frame.frame_of(site, page_url),
+        "sharing": sharing.sharing(site, page_url, title, source.item),
+        "lang": source.lang,
+    }
 
 
 def error_page_context(plan: Plan) -> dict[str, Any]:
     """What the theme's error page (404.html) gets: the site-wide feeds, as
     every page links them, and the search box of the site's language. It is
-    served at any missing URL, so MkDocs prints its links from the site's root."""
+    served at any missing URL, so its links start from the site's root path."""
     site = plan.site
+    root = urllib.parse.urlsplit(site.settings.site_url).path or "/"
     return {
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
+        "root": root,
+        "frame": frame.Frame("404", False, ()),
+        "sharing": sharing.sharing(site, "404.html", "", None),
+        "lang": site.settings.language,
     }
+
+
+def install_globals(env: jinja2.Environment) -> None:
+    """What every template may use besides its page's context."""
+    env.globals["material_stylesheet"] = material_stylesheet()
+
+
+@functools.cache
+def material_stylesheet() -> str:
+    """Material's stylesheet (its name carries a digest of its text): it
+    styles the pages' text (.md-typeset); our frame is assets/iops.css."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates/assets/stylesheets"
+    return f"assets/stylesheets/{min(folder.glob('main.*.min.css')).name}"
+
+
+def install_translations(env: jinja2.Environment) -> None:
+    """Jinja's i18n extension with no catalog: every ``_("…")`` of the templates
+    shows its English message id. Replaced by the catalogs (issue 17)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def page_meta(meta: Mapping[str, Any]) -> dict[str, Any]:

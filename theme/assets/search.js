@@ -3,7 +3,9 @@
 // pagefind.js comes from the index's first part, and the other parts are
 // merged into it (iops.search.index_parts). Everything is fetched from this
 // site. Titles and excerpts are put in as text; of an excerpt, only the
-// <mark> around the words found is kept.
+// <mark> around the words found is kept. Its words come from the page
+// (data-words, in the page's language); each result says what it is, its
+// date and its language.
 (function () {
   "use strict";
   var root = document.getElementById("iops-search-results");
@@ -13,11 +15,19 @@
   var notice = document.getElementById("iops-search-notice");
   var status = root.querySelector(".iops-search-results__status");
   var list = root.querySelector(".iops-search-results__list");
+  var words = JSON.parse(root.getAttribute("data-words") || "{}");
+  var lang = document.documentElement.lang;
+  function say(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values[name];
+    });
+  }
   // Made here, not in the page: without JavaScript it would do nothing.
+  // Shown only while there are more results than shown ([hidden] wins in iops.css).
   var more = document.createElement("button");
   more.type = "button";
-  more.className = "iops-search-results__more md-button";
-  more.textContent = "More results";
+  more.className = "iops-search-results__more iops-button";
+  more.textContent = words.more;
   more.hidden = true;
   root.appendChild(more);
   var PAGE = 10;
@@ -33,18 +43,20 @@
   var siteRoot = bundle.replace(/pagefind\/[^/]+\/[^/]+\/$/, "");
 
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
-  var box = document.getElementById("iops-search-q");
-  if (box) {
-    box.value = query;
-  }
+  ["iops-search-q", "iops-search-page-q"].forEach(function (id) {
+    var box = document.getElementById(id);
+    if (box) {
+      box.value = query;
+    }
+  });
   if (notice) {
     notice.hidden = true;
   }
   if (!query) {
-    status.textContent = "Type what you are looking for in the search box above.";
+    status.textContent = words.prompt;
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = words.searching;
 
   import(bundle + "pagefind.js")
     .then(function (pagefind) {
@@ -66,13 +78,14 @@
     .then(function (search) {
       var results = search.results;
       var shown = 0;
-      var quoted = "\u201c" + query + "\u201d";
       if (results.length === 0) {
-        status.textContent = "Nothing was found for " + quoted + ".";
+        status.textContent = say(words.none, { query: query });
         return;
       }
-      status.textContent =
-        (results.length === 1 ? "One result" : results.length + " results") + " for " + quoted + ".";
+      status.textContent = say(results.length === 1 ? words.one : words.many, {
+        query: query,
+        count: results.length.toLocaleString(lang)
+      });
       function showMore() {
         var next = results.slice(shown, shown + PAGE);
         shown += next.length;
@@ -91,7 +104,7 @@
       return showMore();
     })
     .catch(function () {
-      status.textContent = "The search could not be loaded.";
+      status.textContent = words.failed;
       if (notice) {
         notice.hidden = false;
       }
@@ -105,11 +118,38 @@
     link.href = data.url;
     link.textContent = (data.meta && data.meta.title) || data.url;
     heading.appendChild(link);
+    var meta = data.meta || {};
+    var about = document.createElement("p");
+    about.className = "iops-search-results__meta";
+    var facts = [(words.kinds || {})[meta.kind] || ""];
+    if (meta.day) {
+      var time = document.createElement("time");
+      time.dateTime = meta.date || "";
+      time.textContent = meta.day;
+      facts.push(time);
+    }
+    facts.push(languageName(lang)); // each language has its own index and page
+    facts.filter(Boolean).forEach(function (fact, index) {
+      if (index > 0) {
+        about.appendChild(document.createTextNode(" · "));
+      }
+      about.appendChild(typeof fact === "string" ? document.createTextNode(fact) : fact);
+    });
     var excerpt = document.createElement("p");
     copyMarkedText(excerpt, data.excerpt || "");
     item.appendChild(heading);
+    item.appendChild(about);
     item.appendChild(excerpt);
     return item;
+  }
+
+  // The result's language, named in the page's language where the browser can.
+  function languageName(code) {
+    try {
+      return new Intl.DisplayNames([lang], { type: "language" }).of(code) || code;
+    } catch (e) {
+      return code;
+    }
   }
 
   // Pagefind's excerpt is the item's text with <mark> around the words found.
