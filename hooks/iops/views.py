@@ -298,8 +298,10 @@ def home(site: Site) -> dict[str, Any]:
     """The home page's sections: who we are and how to join, then what is new."""
     statements = sorted(site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title))
     chapters = sorted(site.of_kind("chapter"), key=lambda c: (c.when, c.slug), reverse=True)
+    countries = {c.field("country") for c in site.of_kind("chapter") if c.field("country")}
     return {
         "statements": statements,
+        "counts": (len(site.of_kind("member")), len(chapters), len(countries)),
         "latest_posts": cards.cards(site, latest(site, "post")),
         "latest_news": cards.cards(site, latest(site, "news")),
         "newest_chapters": cards.cards(site, chapters[: site.settings.home_size]),
