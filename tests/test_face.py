@@ -318,3 +318,53 @@ def test_json_ld_holds_member_text_that_would_end_a_script(built: Path) -> None:
     assert "<" not in script.removeprefix('<script type="application/ld+json">')
     (post,) = json_ld(lxml.html.parse(path).getroot())
     assert post["headline"] == "Local </script><!-- news"
+
+
+# --- pictures ---
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000185d114090000000049454e44ae426082"
+)
+
+
+def test_a_posts_picture_is_on_its_cards_and_shared(fixture_site: FixtureSite) -> None:
+    fixture_site.write(
+        "chapters/london/blog/2014-10-01-pic.md",
+        "---\ntitle: Pic\ndate: 2014-10-01\nauthor: ada\nimage: pics/banner.png\n---\nText.\n",
+    )
+    fixture_site.write_bytes("chapters/london/blog/pics/banner.png", PNG)
+    fixture_site.write("content/members/ada.md", "---\nname: Ada\navatar: ada.png\n---\nBio.\n")
+    fixture_site.write_bytes("content/members/ada.png", PNG)
+    result = fixture_site.run("build")
+    assert result.returncode == 0, result.stderr
+    built = fixture_site.root / "site"
+    listing = doc(built, "chapters/london/blog/")
+    (image,) = listing.xpath("//article[contains(@class, 'iops-card')]//img")
+    assert image.get("src") == "../../../chapters/london/blog/pics/banner.png"
+    assert (built / "chapters/london/blog/pics/banner.png").is_file()
+    post = doc(built, "chapters/london/blog/2014/pic/")
+    assert _meta(post, "og:image") == "https://example.org/chapters/london/blog/pics/banner.png"
+    assert _meta(post, "twitter:card") == "summary_large_image"
+    (avatar,) = post.xpath("//ul[@class='iops-authors']//img")
+    assert avatar.get("src") == "../../../../../members/ada.png"
+    assert (built / "members/ada.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("field", "rel", "text"),
+    [
+        ("image", "content/blog/2014-02-01-pic.md", "---\ntitle: Pic\ndate: 2014-02-01\nauthor: ada\nimage: missing.jpg\n---\nX.\n"),
+        ("avatar", "content/members/bo.md", "---\nname: Bo\navatar: ../../secret.png\n---\nX.\n"),
+    ],
+)  # fmt: skip
+def test_check_refuses_a_picture_that_is_not_there(
+    fixture_site: FixtureSite, field: str, rel: str, text: str
+) -> None:
+    fixture_site.write(rel, text)
+    problems = fixture_site.problems()
+    line = 5 if field == "image" else 3
+    assert len(problems) == 1 and problems[0].startswith(
+        f"{rel}:{line}: {field}: there is no picture "
+    ), problems
+    assert "put the picture beside" in problems[0]

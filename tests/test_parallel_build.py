@@ -658,6 +658,10 @@ def test_the_benchmark_runs_and_checks_its_rebuild(tmp_path: Path) -> None:
     ):
         assert line in done.stdout, done.stdout
     assert "rebuild identical to a cold build of the same files: yes" in done.stdout
+    assert re.search(
+        r"the pages' templates in the cold build: \d+ pages in [\d.]+ s CPU, [\d.]+ ms a page",
+        done.stdout,
+    ), done.stdout
     for query in ("solidarity", "the"):  # a topic word, and the commonest word
         assert re.search(rf"search for '{query}': \d+ kB fetched", done.stdout), done.stdout
 

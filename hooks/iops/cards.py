@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import dates
+from . import dates, pictures
 from .model import Item, Site
 
 WORDS_A_MINUTE = 220
@@ -72,7 +72,7 @@ def person(site: Site, member: Item) -> Person:
     return Person(
         member.title,
         member.url,
-        member.field("avatar") or "",
+        pictures.picture_url(member, "avatar"),
         member.title[:1].upper(),
         chapter.title if chapter else "",
         chapter.url if chapter else "",
@@ -125,7 +125,7 @@ def _make(site: Site, item: Item) -> Card:
         authors(site, item),
         chapter.title if chapter else "",
         chapter.url if chapter else "",
-        item.field("image") or "",
+        pictures.picture_url(item, "image"),
         reading_minutes(item),
         item.tags,
         _place(item),

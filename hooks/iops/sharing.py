@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import calendars, cards
+from . import calendars, cards, pictures
 from .model import Item, Site
 from .views import body_excerpt
 
@@ -44,7 +44,7 @@ def sharing(site: Site, url: str, title: str, item: Item | None) -> Sharing:
     if item is None:
         json_ld = json_ld_text(organization(site)) if url == "" else ""
         return Sharing(title, settings.site_description, absolute, "website", "", "", json_ld)
-    image = item.field("image")
+    image = pictures.picture_url(item, "image")
     article = item.kind in ("post", "news")
     return Sharing(
         title,
@@ -109,7 +109,7 @@ def blog_posting(site: Site, item: Item) -> dict[str, Any]:
         "keywords": list(item.tags),
     }
     if item.field("image"):
-        document["image"] = site.settings.site_url + item.field("image")
+        document["image"] = site.settings.site_url + pictures.picture_url(item, "image")
     return {key: value for key, value in document.items() if value not in (None, [], "")}
 
 
