@@ -351,13 +351,17 @@ def test_a_posts_picture_is_on_its_cards_and_shared(fixture_site: FixtureSite) -
     assert (built / "members/ada.png").is_file()
 
 
-@pytest.mark.parametrize(
-    ("field", "rel", "text"),
-    [
-        ("image", "content/blog/2014-02-01-pic.md", "---\ntitle: Pic\ndate: 2014-02-01\nauthor: ada\nimage: missing.jpg\n---\nX.\n"),
-        ("avatar", "content/members/bo.md", "---\nname: Bo\navatar: ../../secret.png\n---\nX.\n"),
-    ],
-)  # fmt: skip
+MISSING_PICTURES = [
+    (
+        "image",
+        "content/blog/2014-02-01-pic.md",
+        "---\ntitle: Pic\ndate: 2014-02-01\nauthor: ada\nimage: missing.jpg\n---\nX.\n",
+    ),
+    ("avatar", "content/members/bo.md", "---\nname: Bo\navatar: ../../secret.png\n---\nX.\n"),
+]
+
+
+@pytest.mark.parametrize(("field", "rel", "text"), MISSING_PICTURES)
 def test_check_refuses_a_picture_that_is_not_there(
     fixture_site: FixtureSite, field: str, rel: str, text: str
 ) -> None:
