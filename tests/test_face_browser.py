@@ -140,3 +140,14 @@ def test_screenshots_of_the_main_pages(served: tuple[Page, str]) -> None:
                 page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 5_000, shot
     assert len(list(SCREENSHOTS.glob("*.png"))) >= len(SHOWN) * 4
+
+
+def test_more_results_are_offered_while_there_are_more(served: tuple[Page, str]) -> None:
+    page, base = served
+    load(page, base, SEARCH, "light")  # "participatory": more than ten results
+    titles = ".iops-search-results__title a"
+    page.wait_for_function(f"document.querySelectorAll('{titles}').length === 10")
+    more = page.locator(".iops-search-results__more")
+    assert more.is_visible()
+    more.click()
+    page.wait_for_function(f"document.querySelectorAll('{titles}').length > 10")
