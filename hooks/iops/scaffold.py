@@ -98,6 +98,7 @@ _EXAMPLES = {
     "place": ('"Leeds"', "the town or area it covers"),
     "chapter.timezone": ("Europe/London", "of its events, if not {timezone}"),
     "admins": ("[your-handle]", "handles of the members who look after its pages"),
+    "contact": ("leeds@example.org", "how readers reach it: an email or web address"),
 }
 
 
