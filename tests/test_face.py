@@ -372,3 +372,32 @@ def test_check_refuses_a_picture_that_is_not_there(
         f"{rel}:{line}: {field}: there is no picture "
     ), problems
     assert "put the picture beside" in problems[0]
+
+
+# --- the parts rendered once ---
+
+
+def test_once_renders_a_macro_once_and_puts_each_pages_root_in() -> None:
+    import jinja2
+    from iops.cards import Person
+    from iops.rendering import Once
+
+    macro_text = '{% macro link(p, root) %}<a href="{{ root }}">{{ p.name }}</a>{% endmacro %}'
+    # As MkDocs makes it: autoescape off, the templates escape what they print.
+    env = jinja2.Environment(loader=jinja2.DictLoader({"m.html": macro_text}))  # noqa: S701
+    made: list[str] = []
+    module = env.get_template("m.html").module
+    macro = module.link  # type: ignore[attr-defined]
+
+    def counted(*args: object) -> str:
+        made.append(str(args[0]))
+        return str(macro(*args))
+
+    once = Once()
+    ada, ada_again = Person("Ada", "", "", "A", "", ""), Person("Ada", "", "", "A", "", "")
+    assert once(counted, ada, root="../../", lang="en") == '<a href="../../">Ada</a>'
+    assert once(counted, ada, root="", lang="en") == '<a href="./">Ada</a>'  # the home page
+    assert len(made) == 1
+    once(counted, ada, root="", lang="de")  # another language: its own words
+    once(counted, ada_again, root="", lang="en")  # an equal record made apart: not the same
+    assert len(made) == 3
