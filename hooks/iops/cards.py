@@ -80,7 +80,8 @@ def person(site: Site, member: Item) -> Person:
 
 
 def authors(site: Site, item: Item) -> tuple[Person, ...]:
-    return tuple(person(site, site.members[h]) for h in author_handles(item) if h in site.members)
+    """The item's authors who are members, each as bylines show them."""
+    return card(site, item).authors
 
 
 def reading_minutes(item: Item) -> int:
@@ -90,6 +91,7 @@ def reading_minutes(item: Item) -> int:
 
 
 _made: dict[str, Card] = {}
+_people: dict[str, Person] = {}
 _made_for: list[Site] = []
 
 
@@ -97,6 +99,7 @@ def card(site: Site, item: Item) -> Card:
     """The item's card, made once for the build (`site`) in this process."""
     if not _made_for or _made_for[0] is not site:
         _made.clear()
+        _people.clear()
         _made_for[:] = [site]
     made = _made.get(item.source)
     if made is None:
@@ -106,6 +109,14 @@ def card(site: Site, item: Item) -> Card:
 
 def cards(site: Site, items: Iterable[Item]) -> tuple[Card, ...]:
     return tuple(card(site, item) for item in items)
+
+
+def _person(site: Site, handle: str) -> Person:
+    """A member as bylines show them, made once for the build in this process."""
+    made = _people.get(handle)
+    if made is None:
+        made = _people[handle] = person(site, site.members[handle])
+    return made
 
 
 def _make(site: Site, item: Item) -> Card:
@@ -122,7 +133,7 @@ def _make(site: Site, item: Item) -> Card:
         excerpt(item),
         dates.format_day(item.when, item.lang),
         dates.iso_day(item.when),
-        authors(site, item),
+        tuple(_person(site, h) for h in author_handles(item) if h in site.members),
         chapter.title if chapter else "",
         chapter.url if chapter else "",
         pictures.picture_url(item, "image"),

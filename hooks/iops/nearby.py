@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .model import Item, Site, by_age
 
-CANDIDATES_PER_TAG = 24
+CANDIDATES_PER_TAG = 12
 """Per tag, the posts nearest in time a post is compared with."""
 RELATED = 3
 KINDS = ("post", "news")
