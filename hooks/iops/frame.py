@@ -62,6 +62,8 @@ class Frame:
     crumbs: tuple[Crumb, ...]
     """Home › Chapters › Berlin › Blog: the pages above it, not itself;
     none on a page one level deep, which the header names already."""
+    url: str = ""
+    """The page's own, site-relative: what it links beside itself (its feed)."""
 
 
 def section_of(url: str) -> str:
@@ -76,7 +78,7 @@ def root_of(url: str) -> str:
 
 def frame_of(site: Site, url: str) -> Frame:
     section = section_of(url)
-    return Frame(section, url == f"{section}/", breadcrumbs(site, url))
+    return Frame(section, url == f"{section}/", breadcrumbs(site, url), url)
 
 
 def breadcrumbs(site: Site, url: str) -> tuple[Crumb, ...]:

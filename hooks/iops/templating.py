@@ -125,7 +125,7 @@ def error_page_context(plan: Plan) -> dict[str, Any]:
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
         "root": root,
-        "frame": frame.Frame("404", False, ()),
+        "frame": frame.Frame("404", False, (), "404.html"),
         "sharing": sharing.sharing(site, "404.html", "", None),
         "lang": site.settings.language,
     }
