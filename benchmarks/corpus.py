@@ -117,7 +117,6 @@ def write_corpus(root: Path, posts: int, *, seed: int = 2012) -> None:
     config = config.replace("custom_dir: theme", f"custom_dir: {repo / 'theme'}")
     config = config.replace("- hooks/mkdocs_adapter.py", f"- {repo / 'hooks/mkdocs_adapter.py'}")
     config = config[: config.index("\nwatch:")] + config[config.index("\nextra:") :]
-    config = config[: config.index("\nnav:")] + config[config.index("\nmarkdown_extensions:") :]
     (root / "mkdocs.yml").write_text(config, "utf-8")
     _write(root / "content/index.md", "---\ntitle: Home\n---\nA synthetic site.\n")
     chapters = _write_chapters(root, max(3, posts // 50), rng)

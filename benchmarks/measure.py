@@ -27,6 +27,8 @@ class Run:
     wall: float
     cpu: float
     peak_mb: float
+    templates: str = ""
+    """What `build.py -v` said the pages' templates took, if it was asked."""
 
 
 RUN_TIME_LIMIT = 3 * 3600
@@ -49,8 +51,12 @@ def run_command(root: Path, *args: str) -> Run:
     if result.returncode != 0:
         raise RuntimeError(f"build.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    templates = _TEMPLATES.search(result.stderr)
     # ru_maxrss of children is the largest child so far, in KiB on Linux.
-    return Run(wall, cpu, after.ru_maxrss / 1024)
+    return Run(wall, cpu, after.ru_maxrss / 1024, templates[1] if templates else "")
+
+
+_TEMPLATES = re.compile(r"templates: (\d+ pages in [\d.]+ s CPU, [\d.]+ ms a page)")
 
 
 def _median(results: list[Run]) -> str:
@@ -87,9 +93,10 @@ def measure_build(root: Path, runs: int) -> Iterator[str]:
     for _ in range(runs):
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        cold.append(run_command(root, "build"))
+        cold.append(run_command(root, "-v", "build"))
     pages, size = site_size(site)
     yield f"cold build: {_median(cold)}; {pages} pages, {size / 1e6:.0f} MB written"
+    yield f"the pages' templates in the cold build: {cold[-1].templates or 'not reported'}"
     # The newest post: its edit reaches the most pages (home, listings, feeds).
     post = max((root / "content/blog").glob("*.md"))
     warm = []

@@ -142,7 +142,7 @@ def on_template_context(
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs calls this once every page is read: their HTML is all there.
     env.filters.update(templating.FILTERS)
-    templating.install_gettext(env)
+    templating.install_globals(env)
     assert _state.plan is not None  # set by on_config
     env.bytecode_cache = templating.template_bytecode_cache(_state.plan)
     assert _state.translator is not None  # set by on_config

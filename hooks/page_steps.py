@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -126,6 +127,8 @@ class Written:
     hit: bool
     kept: bool = False
     """Not written: the live site has this very file."""
+    template_seconds: float = 0.0
+    """CPU time of the page's template alone (`build.py -v` sums them)."""
 
 
 class PageTooSlow(BuildError):
@@ -436,7 +439,9 @@ def write_page(job: Job, page: Page) -> Written:
         dest = Path(page.file.abs_dest_path)
         if job.cache and key and job.cache.copy_to(key, dest):
             return Written(_stop(recorder), key, hit=True)
+        started = time.thread_time()
         output = job.env.get_template(template_name).render(context)
+        took = time.thread_time() - started
         output = config.plugins.on_post_page(output, page=page, config=config)
         if not output.strip():
             log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
@@ -444,7 +449,7 @@ def write_page(job: Job, page: Page) -> Written:
         write_new(dest, output.encode("utf-8", errors="xmlcharrefreplace"))
         if job.cache and key:
             job.cache.keep(key, dest)
-        return Written(_stop(recorder), key, hit=False)
+        return Written(_stop(recorder), key, hit=False, template_seconds=took)
     except Exception as e:
         raise failure(f"Error building page '{page.file.src_uri}':", e) from None
     finally:

@@ -178,7 +178,7 @@ def test_the_pull_request_template_has_the_editors_checklist() -> None:
         for job in workflow["jobs"].values()
         for step in job["steps"]
         if step.get("uses", "").startswith("actions/upload-artifact@")
-        and step["with"]["name"] != "pr-summary"  # the comment's data, not for people
+        and step["with"]["path"] == "site/"  # the preview (not the summary, nor screenshots)
     ]
     artifact = upload["with"]["name"]
     # The names the checklist and the guide give are the ones CI uses.

@@ -215,14 +215,14 @@ def test_build_writes_event_pages_listings_and_calendars(event_site: FixtureSite
     assert "03:00 BST (UTC+01:00)</time>" in vigil
     assert 'href="vigil.ics"' in vigil
     assert 'href="webcal://example.org/chapters/london/events/2027/vigil/vigil.ics"' in vigil
-    assert 'href="../../../">IOPS London</a>' in vigil
+    assert 'href="../../../../../chapters/london/">IOPS London</a>' in vigil
     assert "<dt>Where</dt><dd>Parliament Square</dd>" in vigil and "<dt>Online</dt>" not in vigil
     call = (built / "events/2027/call/index.html").read_text("utf-8")
     assert '<dt>Online</dt><dd><a href="https://meet.example.org/call">' in call
     assert "<dt>Where</dt>" not in call
     listings = " ".join(p.read_text("utf-8") for p in (built / "events/page").rglob("*.html"))
-    assert "(UTC+01:00)</time> · Parliament Square</p>" in listings
-    assert "18:00</time> BST (UTC+01:00) · online</p>" in listings
+    assert "(UTC+01:00)</time></span><span>Parliament Square</span></p>" in listings
+    assert "18:00</time> BST (UTC+01:00)</span><span>Online</span></p>" in listings
     assert (
         (built / "chapters/london/events/2027/vigil/vigil.ics")
         .read_bytes()

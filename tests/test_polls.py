@@ -355,7 +355,10 @@ def test_home_listing_and_project_pages(built: Path) -> None:
 
 def test_chapter_and_member_pages_show_their_projects(built: Path) -> None:
     video = (built / "chapters/london/projects/video/index.html").read_text("utf-8")
-    assert "Completed" in video and '<dt>Chapter</dt><dd><a href="../../">IOPS London</a>' in video
+    assert (
+        "Completed" in video
+        and '<dt>Chapter</dt><dd><a href="../../../../chapters/london/">IOPS London</a>' in video
+    )
     for chapter in ("london", "uk"):  # the UK chapter rolls up London's
         page = text_of((built / f"chapters/{chapter}/index.html").read_text("utf-8"))
         assert "Projects Video · Completed" in page, chapter

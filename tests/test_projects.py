@@ -38,7 +38,8 @@ def pages_of(fixture_site: FixtureSite) -> dict[str, GeneratedPage]:
 
 
 def slugs(items: object) -> list[str]:
-    return [item.slug for item in items]  # type: ignore[attr-defined]
+    """Of items, or of their cards (iops.cards.Card), which have their URL."""
+    return [item.url.rstrip("/").rsplit("/", 1)[-1] for item in items]  # type: ignore[attr-defined]
 
 
 def test_projects_are_listed_by_status_newest_first(fixture_site: FixtureSite) -> None:

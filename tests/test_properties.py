@@ -115,6 +115,7 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "members": st.lists(members, max_size=2, unique=True),
     "admins": st.lists(members, max_size=2, unique=True),
     "parent": one_of("uk"),
+    "contact": one_of("leeds@example.org", "https://example.org/leeds"),
     "chapter": one_of("london", "uk"),
     "level": one_of("local", "regional"),
     "tags": st.lists(one_of("vision", "Strategy", "two words", "über", "x"), unique=True),
@@ -164,6 +165,7 @@ ODD: dict[str, st.SearchStrategy[Any]] = {
     "order": st.integers(-(10**20), 10**20),
     "aliases": st.lists(one_of("../x", "http://x.org/", "/blog/", "/blog/view/1", "a b")),
     "online": one_of("javascript:alert(1)", "x y", "https://x y"),
+    "contact": one_of("javascript:alert(1)", "leeds@", "ftp://x.org", "mailto:"),
     **dict.fromkeys(
         ["image", "avatar"],
         one_of("javascript:alert(1)", "https://tracker.example/p.gif", "//x/p.gif", "a b.png"),

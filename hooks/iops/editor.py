@@ -38,6 +38,8 @@ NO_GITHUB_LOGIN = "admin/no-github-login.html"
 NOT_IN_EDITOR = {
     "draft": "the editorial workflow holds a post back until its pull request is merged",
     "aliases": "old addresses of imported pages; no new post has any",
+    "translation_of": "a translation is started with build.py new --translate, which fills it",
+    "original_commit": "the commit a translation follows: build.py new --translate records it",
 }
 """Schema fields the editor leaves out on purpose, and why."""
 

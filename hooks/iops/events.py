@@ -33,10 +33,10 @@ EVENT_URLS = {
     "calendar": "{owner}events/calendar.ics",
     "item_calendar": "{url}{slug}.ics",
 }
-# The listings: (first page, later pages, title, pager labels).
+# The listings: (first page, later pages, title, the order its pager names).
 LISTINGS = (
-    ("upcoming", "upcoming_page", N_("Upcoming events"), (N_("← Sooner"), N_("Later →"))),
-    ("past", "past_page", N_("Past events"), (N_("← Newer"), N_("Older →"))),
+    ("upcoming", "upcoming_page", N_("Upcoming events"), "soonest"),
+    ("past", "past_page", N_("Past events"), "newest"),
 )
 
 
@@ -209,7 +209,8 @@ class EventListing(Listing):
     """A page of events; `events` shows each of `items`."""
 
     events: tuple[Showing, ...] = ()
-    pager_labels: tuple[str, str] = ("", "")
+    order: str = "newest"
+    """How the pages go, for the pager's words: "soonest" first, or "newest"."""
     calendar_url: str = ""
     webcal_url: str = ""
 
@@ -243,7 +244,7 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
     split = {"upcoming": upcoming(scope.events, site.now), "past": past(scope.events, site.now)}
     links = tuple((title, event_url(first, owner)) for first, _, title, _ in LISTINGS)
     result = []
-    for first, later, heading, labels in LISTINGS:
+    for first, later, heading, order in LISTINGS:
         title: str = heading
         if owner:
             title = Phrase("%(section)s: %(chapter)s", section=heading, chapter=scope.name)
@@ -255,7 +256,7 @@ def _listings(site: Site, scope: Scope) -> list[GeneratedPage]:
                 page.pager,
                 links=links,
                 events=tuple(show(site, item) for item in page.items),
-                pager_labels=labels,
+                order=order,
                 calendar_url=calendar_url,
                 webcal_url=webcal(site, calendar_url),
             )

@@ -103,6 +103,28 @@ def url(value: Value) -> str:
     return address
 
 
+_EMAIL = re.compile(
+    r"^[^@\s<>\"'`\\:/]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_WEB = re.compile(r"^https?://[^\s/?#<>\"'`\\]+\.[^\s/?#<>\"'`\\]+(?:[/?#][^\s<>\"'`\\]*)?$")
+
+
+def contact(value: Value) -> str:
+    """How to reach a chapter: an email address, or a web address (a form, a page).
+
+    An email address is written bare (``berlin@example.org``, shown as a
+    mailto: link); a web address starts with https:// or http://."""
+    address = text(value).removeprefix("mailto:")
+    if not (_EMAIL.match(address) or _WEB.match(address)):
+        raise FieldError(
+            f"{address!r} is neither an email address nor a web address",
+            "write an email address such as berlin@example.org, "
+            "or a web address starting with https://",
+            value.line,
+        )
+    return address
+
+
 _NOT_IN_PICTURES = frozenset("\"'<>`\\")
 
 

@@ -114,7 +114,10 @@ def make_targets(
     of the feeds, written once MkDocs is done: no link in Markdown finds them."""
     pages = {source.src_uri: source for source in sources}
     known = {src_uri(rel) for rel in files if not rel.endswith(".md")} | set(outputs)
-    addresses = frozenset({*map(address, pages.values()), *known, *feeds})
+    # An output that is a page of its own (the web editor's admin/index.html)
+    # is at its folder's address too.
+    folders = {o.removesuffix("/index.html") for o in outputs if o.endswith("/index.html")}
+    addresses = frozenset({*map(address, pages.values()), *known, *folders, *feeds})
     held_by_name = {item_src_uri(item): item for item in held}
     return Targets(
         pages, frozenset(known), addresses, held_by_name, setup, root, validation or Validation()

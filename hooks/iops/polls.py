@@ -96,6 +96,9 @@ class Poll:
     """The first moment after the poll: `closes` is the whole of that day."""
     voters: int | None
     questions: tuple[QuestionResult, ...]
+    chapter: str = ""
+    """The name of the chapter that asks, or ""."""
+    chapter_url: str = ""
 
     @property
     def json_url(self) -> str:
@@ -180,12 +183,15 @@ def poll_state(poll: Item, now: dt.datetime) -> PollState:
 
 def tally(site: Site, poll: Item) -> Poll:
     voters = poll.field("voters")
+    chapter = site.chapters.get(poll.owner or "")
     return Poll(
         poll,
         poll_state(poll, site.now),
         closing_moment(poll),
         voters,
         tuple(question_result(q, voters) for q in poll.field("questions")),
+        chapter.title if chapter else "",
+        chapter.url if chapter else "",
     )
 
 
@@ -265,7 +271,12 @@ def context(site: Site, item: Item) -> dict[str, Any]:
             "chapter_polls_url": listing_url(item.slug) if polls else None,
         }
     if item.url == "":
-        return {"latest_poll": latest_closed(site), "polls_url": listing_url(None)}
+        open_now = [p for p in ordered(site, site.of_kind("poll")) if p.state == PollState.OPEN]
+        return {
+            "latest_poll": latest_closed(site),
+            "open_polls": open_now[: site.settings.home_size],
+            "polls_url": listing_url(None),
+        }
     return {}
 
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import urls
+from . import cards, urls
+from .cards import Card
 from .listings import GeneratedPage, paginate
 from .model import Item, Site, newest_first
 from .outputs import Output
@@ -34,6 +35,8 @@ class StatusGroup:
     """How many projects have the status, all told."""
     url: str
     """The listing of all of them."""
+    cards: tuple[Card, ...] = ()
+    """`projects` as the page shows them."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,14 @@ def _project_pages(
     overview = ProjectsView(
         title,
         tuple(
-            StatusGroup(s, status_title(s), tuple(items[:size]), len(items), status_urls[s])
+            StatusGroup(
+                s,
+                status_title(s),
+                tuple(items[:size]),
+                len(items),
+                status_urls[s],
+                cards.cards(site, items[:size]),
+            )
             for s, items in groups.items()
         ),
         links,
@@ -128,16 +138,16 @@ def context(site: Site, item: Item) -> dict[str, Any]:
             "projects_url": listing_url(None),
         }
     if item.kind == "member":
-        return {"member_projects": member_projects(site, item.slug)}
+        return {"member_projects": cards.cards(site, member_projects(site, item.slug))}
     if item.kind == "chapter":
         projects = site.owned_by("project", site.chapter_family(item.slug))
         return {
-            "chapter_projects": newest_first(projects)[:size],
+            "chapter_projects": cards.cards(site, newest_first(projects)[:size]),
             "chapter_projects_url": listing_url(item.slug) if projects else None,
         }
     if item.url == "":
         return {
-            "newest_projects": newest_first(site.of_kind("project"))[:size],
+            "newest_projects": cards.cards(site, newest_first(site.of_kind("project"))[:size]),
             "projects_url": listing_url(None),
         }
     return {}

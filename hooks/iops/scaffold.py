@@ -102,6 +102,7 @@ _EXAMPLES = {
     "translation_of": ("about/mission.md", "the file this translates (new --translate fills it)"),
     "original_commit": ("0123abc", "the commit of the original it follows (new --translate)"),
     "adopts": ("[{statement: mission, version: 2}]", "statement versions the poll adopted"),
+    "contact": ("leeds@example.org", "how readers reach it: an email or web address"),
 }
 
 

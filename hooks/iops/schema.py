@@ -100,6 +100,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "place": _opt(f.text),
         "timezone": _opt(f.timezone),
         "admins": _opt(f.listing(f.handle)),
+        "contact": _opt(f.contact),
     },
     "page": {"title": _req(f.text)},
 }

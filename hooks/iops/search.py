@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from . import urls
+from . import dates, urls
 from .cache import Cache, link_tree
 from .fingerprint import Fingerprinter, environment_digest
 from .held import make_held, remove_abandoned
@@ -339,21 +339,45 @@ class _Record:
     lang: str
     title: str
     html: str
+    kind: str
+    """What the item is: a result says it ("Blog post", "Event")."""
+    day: str
+    """Its date, ISO, or ""."""
+    day_text: str
+    """Its date in its language, or ""."""
 
 
 def _record(item: Item, html: str) -> _Record:
-    return _Record(item.url, item.lang, item.title, html)
+    return _Record(
+        item.url,
+        item.lang,
+        item.title,
+        html,
+        item.kind,
+        dates.iso_day(item.when),
+        dates.format_day(item.when, item.lang),
+    )
 
 
 def _write_pages(pages: Path, records: Iterable[_Record]) -> None:
-    """A page per item, at its URL: its title and HTML, nothing else."""
+    """A page per item, at its URL: its title and HTML, and as Pagefind's
+    metadata (shown with each result) its kind and date."""
     for record in records:
         path = pages / urls.output_path(record.url)
         path.parent.mkdir(parents=True, exist_ok=True)
         title = escape(record.title)
+        meta = "".join(
+            f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">'
+            for name, value in (
+                ("kind", record.kind),
+                ("date", record.day),
+                ("day", record.day_text),
+            )
+            if value
+        )
         path.write_text(
             f'<!doctype html><html lang="{escape(record.lang)}"><head><meta charset="utf-8">'
-            f"<title>{title}</title></head><body data-pagefind-body>"
+            f"<title>{title}</title>{meta}</head><body data-pagefind-body>"
             f"<h1>{title}</h1>{record.html}</body></html>",
             "utf-8",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import zoneinfo
@@ -26,6 +27,9 @@ class Settings:
     site_url: str
     """Absolute URL of the published site, ending in '/'."""
     site_name: str = "IOPS"
+    site_description: str = ""
+    """What the site is, in a sentence (`site_description`): shared links and
+    search engines show it for a page without a summary of its own."""
     language: str = "en"
     """The language of an item without `lang`."""
     timezone: str = "UTC"
@@ -60,6 +64,9 @@ class Settings:
     """The address of the GitHub OAuth exchange the organization deploys for the
     editor's "Login with GitHub" (CONTRIBUTING.md); without it members sign in
     with a token."""
+    join: str | None = None
+    """Where the Join page sends a reader who asks to join: an http(s) address
+    its form posts to, or a mailto: address it links (no third party's script)."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -128,6 +135,7 @@ def settings_from_config(
         root=root,
         site_url=site_url.rstrip("/") + "/",
         site_name=site_name,
+        site_description=str(config.get("site_description") or ""),
         locales=_locales(root, config.get("theme")),
         **options,
     )
@@ -152,7 +160,9 @@ _COUNTS = {
 }
 """The settings that are a whole number, and the least each may be."""
 _TEXTS = ("language", "timezone", "branch")
-_OTHERS = ("repository", "editors", "editor", "editor_auth")
+_OTHERS = ("repository", "editors", "editor", "editor_auth", "join")
+_JOIN = re.compile(r"^(?:https?://[^\s/<>\"'`]+[^\s<>\"'`]*|mailto:[^\s@<>\"'`]+@[^\s<>\"'`]+)$")
+"""A web address the Join form posts to, or a mail address it links."""
 
 
 def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
@@ -192,6 +202,13 @@ def _what_is_wrong(name: str, value: Any) -> tuple[str, str] | None:
             isinstance(value, list) and all(isinstance(e, str) and e for e in value)
         ):
             return f"is {value!r}", "write a list of GitHub accounts or teams (org/team)"
+    elif name == "join":
+        if value is not None and not (isinstance(value, str) and _JOIN.match(value)):
+            return (
+                f"is {value!r}",
+                "write the address the Join form posts to (https://…) "
+                "or the address to write to (mailto:join@example.org)",
+            )
     else:
         known = ", ".join(sorted([*_COUNTS, *_TEXTS, *_OTHERS]))
         return "is not a setting", f"remove it, or correct its name (the settings are: {known})"

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import urls
 from .model import Item
-from .views import GeneratedPage
+from .views import JOIN_TEMPLATE, JOIN_URL, GeneratedPage
 
 # The template of each kind of item page (theme/).
 ITEM_TEMPLATES = {
@@ -22,6 +22,8 @@ ITEM_TEMPLATES = {
     "page": "item.html",
 }
 HOME_TEMPLATE = "home.html"
+SPECIAL_TEMPLATES = {"": HOME_TEMPLATE, JOIN_URL: JOIN_TEMPLATE}
+"""Pages of their own by their URL: the home page, and content/join.md."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class PageSource:
     item: Item | None = None
     view: Any = None
     redirect_to: Item | None = None
+
+
+def _template(item: Item) -> str:
+    return SPECIAL_TEMPLATES.get(item.url) or ITEM_TEMPLATES[item.kind]
 
 
 def item_src_uri(item: Item) -> str:
@@ -67,7 +73,7 @@ def page_sources(
             output_path(item.url),
             item.lang,
             {
-                "template": HOME_TEMPLATE if item.url == "" else ITEM_TEMPLATES[item.kind],
+                "template": _template(item),
                 "title": item.title,
                 "source": item.source,  # for the build's messages; no template shows it
             },

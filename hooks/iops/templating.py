@@ -32,6 +32,7 @@ import logging
 import re
 import shutil
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,25 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import dates, feeds, lineage, repository, sanitize, search, translations, urls, views
+from . import (
+    cards,
+    dates,
+    feeds,
+    frame,
+    lineage,
+    rendering,
+    repository,
+    sanitize,
+    search,
+    sharing,
+    translations,
+    urls,
+    views,
+)
 from .cache import build_cache
 from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
+from .listings import Listing
+from .model import Site
 from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
@@ -74,6 +91,7 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     context["page_feeds"] = plan.feeds_of(page_url)
     context["search_url"] = search.search_box_url(site, source.lang)
     context["page_lang"] = source.lang
+    context.update(_frame(site, page_url, source))
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
         context["held_back"] = site.is_held_back(source.item)
@@ -82,21 +100,11 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     elif source.redirect_to is None:
         where = repository.nearest_folder(site.settings.root, repository.source_of(page_url))
         context["source_links"] = repository.source_links(site.settings, where, False)
+    if isinstance(source.view, Listing):
+        context["cards"] = cards.cards(site, source.view.items)
+    if page_url == views.JOIN_URL:
+        context.update(views.join(site))
     return context
-
-
-def install_gettext(env: jinja2.Environment) -> None:
-    """Templates say every word through `_()`, with named values
-    (``_("Version %(number)d", number=…)``): where no catalog gave the
-    environment one, the words are shown as written (English); where MkDocs
-    installed its own (old-style, no named values), the same are made new-style."""
-    if "_" not in env.globals:
-        env.add_extension("jinja2.ext.i18n")
-        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    elif not getattr(env, "newstyle_gettext", False):
-        env.install_gettext_callables(  # type: ignore[attr-defined]
-            env.globals["gettext"], env.globals["ngettext"], newstyle=True
-        )
 
 
 def sitemap_context(plan: Plan) -> dict[str, Any]:
@@ -104,16 +112,39 @@ def sitemap_context(plan: Plan) -> dict[str, Any]:
     return {"alternates": lineage.sitemap_alternates(plan.site)}
 
 
+def _frame(site: Site, page_url: str, source: PageSource) -> dict[str, Any]:
+    """What every page's frame (theme/layout.html) places: links back to the
+    site's root, the header's current section, breadcrumbs, sharing tags."""
+    title = source.item.title if source.item else str(source.meta.get("title", ""))
+    return {
+        "root": frame.root_of(page_url),
+        "frame": frame.frame_of(site, page_url),
+        "sharing": sharing.sharing(site, page_url, title, source.item),
+        "lang": source.lang,
+    }
+
+
 def error_page_context(plan: Plan) -> dict[str, Any]:
     """What the theme's error page (404.html) gets: the site-wide feeds, as
     every page links them, and the search box of the site's language. It is
-    served at any missing URL, so MkDocs prints its links from the site's root."""
+    served at any missing URL, so its links start from the site's root path."""
     site = plan.site
+    root = urllib.parse.urlsplit(site.settings.site_url).path or "/"
     return {
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
         "page_lang": site.settings.language,
+        "root": root,
+        "frame": frame.Frame("404", False, (), "404.html"),
+        "sharing": sharing.sharing(site, "404.html", "", None),
+        "lang": site.settings.language,
     }
+
+
+def install_globals(env: jinja2.Environment) -> None:
+    """What every template may use besides its page's context."""
+    env.globals["material_stylesheet"] = rendering.material_stylesheet()
+    env.globals["once"] = rendering.Once()
 
 
 def page_meta(

@@ -177,4 +177,8 @@ class Translator:
             npgettext=self.npgettext,
         )
         env.globals.update(_attr=self.attr, _nattr=self.nattr)
-        env.filters.update(translated=self.data, lang_attr=self.lang_attribute)
+        env.filters.update(
+            translated=self.data,
+            translated_text=lambda text: self.plain(text, self.lang),
+            lang_attr=self.lang_attribute,
+        )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import events, polls, projects, search, urls
+from . import cards, events, nearby, polls, projects, search, urls
 from .dates import country_name
 from .listings import GeneratedPage, Listing, paginate
 from .model import Item, Site, newest_first
@@ -26,6 +26,10 @@ KIND_MODULES = (events, polls, projects)
 SECTION_TITLES = {"blog": N_("Blog"), "news": N_("News")}
 LEVELS = (N_("National"), N_("Regional"), N_("Local"))
 """A chapter's `level`, as templates show it (``level | capitalize | translated``)."""
+JOIN_URL = "join/"
+JOIN_TEMPLATE = "join.html"
+"""The Join page, linked from every page's header: content/join.md's text, if
+there is one, above the form or address of `join` in mkdocs.yml."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
     pages += chapter_directory(site)
     pages.append(about_page(site))
     pages += search.search_pages(site)
+    if JOIN_URL not in site.by_url:  # else content/join.md is the Join page
+        pages.append(GeneratedPage(JOIN_URL, JOIN_TEMPLATE, "Join", None, "the Join page"))
     for module in KIND_MODULES:
         pages += module.pages(site)
     return pages
@@ -226,11 +232,11 @@ def excerpt(item: Item, length: int = 280) -> str:
     Read from the Markdown source with a few patterns: converting every
     post's Markdown again for each listing is what makes big sites slow.
     """
-    return item.summary or _body_excerpt(item.body, length)
+    return item.summary or body_excerpt(item.body, length)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _body_excerpt(body: str, length: int) -> str:
+def body_excerpt(body: str, length: int) -> str:
     """Remembered: an item is listed on many pages and in many feeds."""
     for block in body.split("\n\n"):
         block = block.strip()
@@ -243,24 +249,23 @@ def _body_excerpt(body: str, length: int) -> str:
 
 
 def related(site: Site, item: Item) -> dict[str, Any]:
-    """What an item's page shows beside its own text."""
+    """What an item's page shows beside its own text, as cards and people."""
     owner = site.chapters.get(item.owner or "")
     extra: dict[str, Any] = {
-        "authors": site.directory.authors(item),
+        "authors": cards.authors(site, item),
         "chapter": owner if item.kind != "chapter" else None,
     }
+    if item.kind in SECTIONS:
+        extra["card"] = cards.card(site, item)
+        around = nearby.neighbours(site, item)
+        extra["previous_post"] = cards.card(site, around.previous) if around.previous else None
+        extra["next_post"] = cards.card(site, around.next) if around.next else None
+        extra["related_posts"] = cards.cards(site, nearby.related(site, item))
     if item.kind == "member":
         extra["chapter"] = site.chapters.get(item.field("chapter") or "")
-        extra["posts"] = posts_by(site, item.slug)
+        extra["posts"] = cards.cards(site, posts_by(site, item.slug))
     elif item.kind == "chapter":
-        extra["parent"] = site.chapters.get(item.field("parent") or "")
-        extra["sub_chapters"] = site.sub_chapters(item.slug)
-        extra["members"] = chapter_members(site, item.slug)
-        extra["admins"] = [site.members[h] for h in item.field("admins", ()) if h in site.members]
-        extra["posts"] = chapter_items(site, item.slug, "post")[: site.settings.home_size]
-        extra["news"] = chapter_items(site, item.slug, "news")[: site.settings.home_size]
-        extra["blog_url"] = urls.listing_url("section", owner=item.slug, section="blog")
-        extra["news_url"] = urls.listing_url("section", owner=item.slug, section="news")
+        extra.update(_chapter(site, item))
     elif item.url == "":
         extra.update(home(site))
     for module in KIND_MODULES:
@@ -268,13 +273,42 @@ def related(site: Site, item: Item) -> dict[str, Any]:
     return extra
 
 
+def _chapter(site: Site, item: Item) -> dict[str, Any]:
+    size = site.settings.home_size
+    contact = item.field("contact") or ""
+    return {
+        "card": cards.card(site, item),
+        "parent": site.chapters.get(item.field("parent") or ""),
+        "sub_chapters": site.sub_chapters(item.slug),
+        "members": chapter_members(site, item.slug),
+        "admins": [site.members[h] for h in item.field("admins", ()) if h in site.members],
+        "posts": cards.cards(site, chapter_items(site, item.slug, "post")[:size]),
+        "news": cards.cards(site, chapter_items(site, item.slug, "news")[:size]),
+        "blog_url": urls.listing_url("section", owner=item.slug, section="blog"),
+        "news_url": urls.listing_url("section", owner=item.slug, section="news"),
+        "contact": contact,
+        "contact_href": contact if contact.startswith("http") else f"mailto:{contact}",
+    }
+
+
+def join(site: Site) -> dict[str, Any]:
+    """Where the Join page's form posts (or its mailto: address), and the
+    chapters that say how to reach them."""
+    return {
+        "join_to": site.settings.join or "",
+        "chapter_contacts": [c for c in site.of_kind("chapter") if c.field("contact")],
+    }
+
+
 def home(site: Site) -> dict[str, Any]:
-    """The home page's sections (the old site's front page)."""
+    """The home page's sections: who we are and how to join, then what is new."""
     statements = sorted(site.of_kind("statement"), key=lambda s: (s.field("order", 999), s.title))
     chapters = sorted(site.of_kind("chapter"), key=lambda c: (c.when, c.slug), reverse=True)
+    countries = {c.field("country") for c in site.of_kind("chapter") if c.field("country")}
     return {
         "statements": statements,
-        "latest_posts": latest(site, "post"),
-        "latest_news": latest(site, "news"),
-        "newest_chapters": chapters[: site.settings.home_size],
+        "counts": (len(site.of_kind("member")), len(chapters), len(countries)),
+        "latest_posts": cards.cards(site, latest(site, "post")),
+        "latest_news": cards.cards(site, latest(site, "news")),
+        "newest_chapters": cards.cards(site, chapters[: site.settings.home_size]),
     }

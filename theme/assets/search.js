@@ -3,7 +3,9 @@
 // pagefind.js comes from the index's first part, and the other parts are
 // merged into it (iops.search.index_parts). Everything is fetched from this
 // site. Titles and excerpts are put in as text; of an excerpt, only the
-// <mark> around the words found is kept.
+// <mark> around the words found is kept. Its words come from the page
+// (data-words, in the page's language); each result says what it is, its
+// date and its language.
 (function () {
   "use strict";
   var root = document.getElementById("iops-search-results");
@@ -13,17 +15,19 @@
   var notice = document.getElementById("iops-search-notice");
   var status = root.querySelector(".iops-search-results__status");
   var list = root.querySelector(".iops-search-results__list");
-  // The words shown come from the page, in its language (theme/search.html).
-  function words(name, query, count) {
-    return (root.getAttribute("data-" + name) || "")
-      .split("{query}").join(query || "")
-      .split("{count}").join(String(count));
+  var words = JSON.parse(root.getAttribute("data-words") || "{}");
+  var lang = document.documentElement.lang;
+  function say(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values[name];
+    });
   }
   // Made here, not in the page: without JavaScript it would do nothing.
+  // Shown only while there are more results than shown ([hidden] wins in iops.css).
   var more = document.createElement("button");
   more.type = "button";
-  more.className = "iops-search-results__more md-button";
-  more.textContent = words("more");
+  more.className = "iops-search-results__more iops-button";
+  more.textContent = words.more;
   more.hidden = true;
   root.appendChild(more);
   var PAGE = 10;
@@ -34,7 +38,6 @@
   }
   var bundle = pathOf(root.getAttribute("data-bundle"));
   var parts = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(pathOf);
-  var foreign = [];
   // The site's root, which the results' addresses start from: the first part
   // is at <root>pagefind/<language>/0/.
   var siteRoot = bundle.replace(/pagefind\/[^/]+\/[^/]+\/$/, "");
@@ -42,29 +45,24 @@
   var params = new URLSearchParams(window.location.search);
   var query = (params.get("q") || "").trim();
   // ?all=1: every language's index at once, merged into this one's.
+  var foreign = [];
   if (params.get("all")) {
     (root.getAttribute("data-foreign") || "").split(" ").filter(Boolean).forEach(function (entry) {
       var at = entry.indexOf(":");
       foreign.push({ language: entry.slice(0, at), path: pathOf(entry.slice(at + 1)) });
     });
   }
-  var box = document.getElementById("iops-search-q");
-  if (box) {
-    box.value = query;
-  }
+  ["iops-search-q", "iops-search-page-q"].forEach(function (id) {
+    var box = document.getElementById(id);
+    if (box) {
+      box.value = query;
+    }
+  });
   if (notice) {
     notice.hidden = true;
   }
-  // The other languages' search pages, for the same words.
-  var others = document.querySelectorAll("#iops-search-others a[hreflang]");
-  var everyLanguage = document.getElementById("iops-search-all");
-  Array.prototype.forEach.call(everyLanguage ? [everyLanguage] : [], function (link) {
-    var url = new URL(link.getAttribute("href"), window.location.href);
-    if (query) {
-      url.searchParams.set("q", query);
-    }
-    link.href = url.href;
-  });
+  // The other languages' search pages, and every language at once, for the same words.
+  var others = document.querySelectorAll("#iops-search-others a[hreflang], #iops-search-all");
   Array.prototype.forEach.call(others, function (link) {
     if (query) {
       var url = new URL(link.getAttribute("href"), window.location.href);
@@ -73,10 +71,10 @@
     }
   });
   if (!query) {
-    status.textContent = words("empty-query");
+    status.textContent = words.prompt;
     return;
   }
-  status.textContent = words("searching");
+  status.textContent = words.searching;
 
   import(bundle + "pagefind.js")
     .then(function (pagefind) {
@@ -106,10 +104,13 @@
       var results = search.results;
       var shown = 0;
       if (results.length === 0) {
-        status.textContent = words("none", query);
+        status.textContent = say(words.none, { query: query });
         return;
       }
-      status.textContent = words(results.length === 1 ? "one" : "many", query, results.length);
+      status.textContent = say(results.length === 1 ? words.one : words.many, {
+        query: query,
+        count: results.length.toLocaleString(lang)
+      });
       function showMore() {
         var next = results.slice(shown, shown + PAGE);
         shown += next.length;
@@ -128,7 +129,7 @@
       return showMore();
     })
     .catch(function () {
-      status.textContent = words("failed");
+      status.textContent = words.failed;
       if (notice) {
         notice.hidden = false;
       }
@@ -142,11 +143,38 @@
     link.href = data.url;
     link.textContent = (data.meta && data.meta.title) || data.url;
     heading.appendChild(link);
+    var meta = data.meta || {};
+    var about = document.createElement("p");
+    about.className = "iops-search-results__meta";
+    var facts = [(words.kinds || {})[meta.kind] || ""];
+    if (meta.day) {
+      var time = document.createElement("time");
+      time.dateTime = meta.date || "";
+      time.textContent = meta.day;
+      facts.push(time);
+    }
+    facts.push(languageName(lang)); // each language has its own index and page
+    facts.filter(Boolean).forEach(function (fact, index) {
+      if (index > 0) {
+        about.appendChild(document.createTextNode(" · "));
+      }
+      about.appendChild(typeof fact === "string" ? document.createTextNode(fact) : fact);
+    });
     var excerpt = document.createElement("p");
     copyMarkedText(excerpt, data.excerpt || "");
     item.appendChild(heading);
+    item.appendChild(about);
     item.appendChild(excerpt);
     return item;
+  }
+
+  // The result's language, named in the page's language where the browser can.
+  function languageName(code) {
+    try {
+      return new Intl.DisplayNames([lang], { type: "language" }).of(code) || code;
+    } catch (e) {
+      return code;
+    }
   }
 
   // Pagefind's excerpt is the item's text with <mark> around the words found.
