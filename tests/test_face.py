@@ -161,7 +161,8 @@ def test_a_post_shows_its_authors_date_reading_time_tags_and_neighbours(built: P
         "Next post Post 4",
     ]
     long = doc(built, "blog/2015/deutsch/")
-    assert "3 min read" in texts(long.xpath("//article/header/p[@class='iops-byline']"))[0]
+    # A German post says it in German.
+    assert "3 Min. Lesezeit" in texts(long.xpath("//article/header/p[@class='iops-byline']"))[0]
 
 
 def test_an_authors_chapter_shows_beside_their_name(built: Path) -> None:

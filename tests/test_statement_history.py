@@ -200,13 +200,14 @@ def test_the_original_shows_its_languages_version_and_history(built: Path) -> No
 def test_the_outdated_translation_says_so_and_links_what_changed(built: Path) -> None:
     html = page(built, "about/mission/de")
     assert '<html lang="de"' in html
-    assert "This translation is out of date." in html
+    # In the translation's own language (the German catalog's words).
+    assert "Diese Übersetzung ist veraltet." in html
     assert (
-        "The original has changed 2 times since it was translated, first on 4. Januar 2026." in html
+        "Das Original wurde seit der Übersetzung 2-mal geändert, zuerst am 4. Januar 2026." in html
     )
     assert 'href="../" hreflang="en"' in html
     assert 'href="changes/"' in html
-    assert "follows version 1 of the statement" in html
+    assert "Diese Übersetzung beruht auf Version 1 der Erklärung." in html
     changes = page(built, "about/mission/de/changes")
     # The original now, with every change since the translation's commit
     # marked, the skip-marked typo fix too.
@@ -217,8 +218,8 @@ def test_the_outdated_translation_says_so_and_links_what_changed(built: Path) ->
 
 def test_the_up_to_date_translation_has_no_warning(built: Path) -> None:
     html = page(built, "about/mision")
-    assert "out of date" not in html
-    assert "follows version 2" in html
+    assert "desactualizada" not in html
+    assert "Esta traducción corresponde a la versión 2 de la declaración." in html
     assert not (built / "about/mision/changes").exists()
 
 

@@ -73,10 +73,15 @@ def test_a_german_page_shows_its_furniture_in_german(built: Path) -> None:
     for english in ("Search", "Table of contents", "Edit this page", "History", "Skip to"):
         assert english not in text, english
     assert 'placeholder="Suche"' in post
-    for german in ("Die Website durchsuchen", "Inhaltsverzeichnis", "Diese Seite bearbeiten"):
+    for german in ("Die Website durchsuchen", "Zum Inhalt springen", "Diese Seite bearbeiten"):
         assert german in text, german
     assert "15. Juni 2015" in text
-    assert 'lang="en"' not in post
+    # No word of the page's own is English; the titles of the English posts
+    # next to it keep their language, marked.
+    furniture = re.sub(r'<nav class="iops-neighbours".*?</nav>', "", post, flags=re.S)
+    furniture = re.sub(r'<section class="iops-related".*?</section>', "", furniture, flags=re.S)
+    assert 'lang="en"' not in furniture
+    assert '<span lang="en">An English post</span>' in post
 
 
 def test_a_german_event_says_when_where_and_the_calendar_line_in_german(built: Path) -> None:
@@ -84,7 +89,7 @@ def test_a_german_event_says_when_where_and_the_calendar_line_in_german(built: P
     for english in ("When", "Where", "Add to calendar", "download (.ics)", "calendar app"):
         assert english not in text, english
     assert "Wann" in text and "Wo" in text
-    assert "Zum Kalender hinzufügen: herunterladen (.ics) oder in eurer Kalender-App öffnen" in text
+    assert "Zum Kalender hinzufügen: herunterladen (.ics) · in eurer Kalender-App öffnen" in text
 
 
 def test_a_word_with_no_translation_is_english_marked_so(built: Path) -> None:
@@ -118,9 +123,9 @@ def test_words_and_placeholders_are_escaped_once() -> None:
 
 def test_plural_forms_follow_the_language() -> None:
     translator = Translator(_languages(), "fr")
-    assert translator.ngettext("%(num)d vote", "%(num)d votes", 1) % {"num": 1} == "1 voix"
+    assert translator.ngettext("%(num)s vote", "%(num)s votes", 1) % {"num": 1} == "1 voix"
     translator.use("de")
-    assert translator.ngettext("%(num)d vote", "%(num)d votes", 2) % {"num": 2} == "2 Stimmen"
+    assert translator.ngettext("%(num)s vote", "%(num)s votes", 2) % {"num": 2} == "2 Stimmen"
 
 
 def test_listing_dates_are_in_the_listings_language_and_titles_keep_theirs(
@@ -133,7 +138,7 @@ def test_listing_dates_are_in_the_listings_language_and_titles_keep_theirs(
     assert days[:4] == ["September 7, 2015", "August 1, 2015", "July 1, 2015", "June 15, 2015"]
     assert re.search(r'<h2 class="iops-card__title" lang="es"><a [^>]+>Una entrada</a>', first)
     assert re.search(r'<h2 class="iops-card__title"><a [^>]+>An English post</a>', second)
-    assert '<p lang="de">Hallo Welt.</p>' in second
+    assert '<p class="iops-card__summary" lang="de">Hallo Welt.</p>' in second
 
 
 def test_the_catalogs_have_every_word_of_the_templates_and_translate_it() -> None:
@@ -158,8 +163,10 @@ def test_the_words_of_the_search_script_come_from_the_page() -> None:
     for english in ("More results", "Searching", "Nothing was found", "One result", "Type what"):
         assert english not in code, english
     search = (REPO / "theme/search.html").read_text("utf-8")
-    for name in ("more", "empty-query", "searching", "none", "one", "many", "failed"):
-        assert f'"{name}"' in script and f"data-{name}=" in search, name
+    # The page hands them over as one JSON object (data-words), each said with
+    # _attr: a plain word, never the <span lang="en"> of a missing translation.
+    for name in ("prompt", "searching", "none", "one", "many", "failed", "more"):
+        assert f"words.{name}" in script and f"'{name}': _attr(" in search, name
 
 
 @pytest.fixture
@@ -207,12 +214,16 @@ def test_a_missing_placeholder_and_a_lone_percent_fail_check(own_theme: FixtureS
         'msgstr "Página %(number)s"',
     )
     second, _ = _break(
-        own_theme, "fr", 'msgstr "(%(share)s %% ont répondu)"', 'msgstr "(%(share)s % ont répondu)"'
+        own_theme,
+        "fr",
+        'msgstr[0] "%(num)s réponse sur %(voters)s votants (%(turnout)s %% ont répondu)."',
+        'msgstr[0] "%(num)s réponse sur %(voters)s votants (%(turnout)s % ont répondu)."',
     )
     said = own_theme.run("check").stderr
     assert f"{first}:{line}: msgstr: the es translation of 'Page %(number)s of %(count)s' " in said
     assert "lacks %(count)s" in said
-    assert f"{second}:" in said and "the fr translation of '(%(share)s%% answered)'" in said
+    assert f"{second}:" in said
+    assert "the fr translation of '%(num)s answer from %(voters)s voters" in said
 
 
 def test_fast_and_plain_builds_agree_in_every_language(built: Path, tmp_path: Path) -> None:
@@ -260,7 +271,7 @@ def test_a_new_word_is_added_to_every_catalog_untranslated(tmp_path: Path) -> No
         shutil.copytree(
             REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
-    footer = tmp_path / "theme/partials/source-links.html"
+    footer = tmp_path / "theme/404.html"
     footer.write_text(footer.read_text() + '{{ _("A brand new word") }}\n')
     result = FixtureSite(tmp_path).run("translations", "--new", "da")
     assert result.returncode == 0, result.stderr
@@ -305,12 +316,12 @@ def test_a_german_sites_listings_have_german_titles(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     built = site.root / "site"
     tag = (built / "tags/vision/index.html").read_text("utf-8")
-    assert "<title>Schlagwort „vision“ - Test site</title>" in tag
+    assert "<title>Schlagwort „vision“ · Test site</title>" in tag
     assert "<h1>Schlagwort „vision“</h1>" in tag
     chapter_blog = (built / "chapters/london/blog/index.html").read_text("utf-8")
     assert "<h1>Blog: IOPS London</h1>" in chapter_blog
     members = _text((built / "members/index.html").read_text("utf-8"))
-    assert members.startswith("Mitglieder - Test site")
+    assert members.startswith("Mitglieder · Test site")
     year = (built / "blog/2014/index.html").read_text("utf-8")
     assert "<h1>Blog – 2014</h1>" in year
 
@@ -401,7 +412,7 @@ def test_a_language_of_the_content_without_a_catalog_is_said(fixture_site: Fixtu
 def test_a_fallback_put_in_an_attribute_with_underscore_keeps_the_page_whole(
     own_theme: FixtureSite,
 ) -> None:
-    links = own_theme.root / "theme/partials/source-links.html"
+    links = own_theme.root / "theme/partials/ui.html"
     text = links.read_text("utf-8").replace(
         '_attr("Source of this page")', '_("Source of this page")'
     )

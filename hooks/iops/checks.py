@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import hints, pictures
+from . import hints
 from .model import Item
 from .problems import Problem
 from .settings import Settings
@@ -49,7 +49,6 @@ def check_items(
     problems: list[Problem] = [*_check_references(items, broken), *_check_owners(items, broken)]
     for check in (_check_federation, _check_item_rules, hints.tag_problems):
         problems.extend(check(items))
-    problems.extend(pictures.check_pictures(items, settings.root))
     return problems
 
 

@@ -10,12 +10,9 @@ is (`templating.chapter_assets`).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
-from pathlib import Path
 
 from . import urls
 from .model import Item
-from .problems import Problem
 
 FIELDS = ("image", "avatar")
 
@@ -33,23 +30,3 @@ def picture_url(item: Item, field: str) -> str:
         return ""
     path = source_path(item, name)
     return path.removeprefix(urls.CONTENT_DIR + "/")
-
-
-def check_pictures(items: Iterable[Item], root: Path) -> Iterable[Problem]:
-    """Each picture named that is not a file of the project, or lies outside it."""
-    for item in items:
-        for field in FIELDS:
-            name = item.field(field)
-            if not name:
-                continue
-            path = source_path(item, name)
-            inside = path.startswith((urls.CONTENT_DIR + "/", urls.CHAPTERS_DIR + "/"))
-            if not inside or not (root / path).is_file():
-                yield Problem(
-                    item.source,
-                    item.meta.line(field),
-                    field,
-                    f"there is no picture {path}",
-                    f"put the picture beside {posixpath.basename(item.source)} "
-                    f"(or in a folder there) and name it from there, e.g. {field}: photo.jpg",
-                )

@@ -115,7 +115,9 @@ def sitemap_context(plan: Plan) -> dict[str, Any]:
 def _frame(site: Site, page_url: str, source: PageSource) -> dict[str, Any]:
     """What every page's frame (theme/layout.html) places: links back to the
     site's root, the header's current section, breadcrumbs, sharing tags."""
-    title = source.item.title if source.item else str(source.meta.get("title", ""))
+    # Not str(): a listing's title may be a Phrase, which <title> writes in the
+    # page's language (the `translated_text` filter).
+    title = source.item.title if source.item else source.meta.get("title") or ""
     return {
         "root": frame.root_of(page_url),
         "frame": frame.frame_of(site, page_url),
