@@ -402,3 +402,10 @@ def test_once_renders_a_macro_once_and_puts_each_pages_root_in() -> None:
     once(counted, ada, root="", lang="de")  # another language: its own words
     once(counted, ada_again, root="", lang="en")  # an equal record made apart: not the same
     assert len(made) == 3
+
+
+def test_a_description_is_the_text_a_reader_sees_not_its_tags_or_scripts() -> None:
+    from iops.views import body_excerpt
+
+    body = 'Hello <script>alert("a")</script> and <img src="x.png" onerror="alert(2)"> a < b.'
+    assert body_excerpt(body, 280) == "Hello and a < b."

@@ -122,7 +122,8 @@ def _check_address(
     page = targets.by_address.get(f"{page_address}/" if page_address else "")
     if page is not None:
         return _check_anchor(found, here, page.src_uri, anchor, targets)
-    if target in targets.addresses or (targets.root / "theme" / target).is_file():
+    theme = targets.theme or targets.root / "theme"
+    if target in targets.addresses or (theme / target).is_file():
         return None
     meant = names.resolve(here, path)  # as if relative to the file, as in Markdown
     close = meant if in_html and meant in targets.files else names.close(target, targets.addresses)

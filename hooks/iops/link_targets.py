@@ -76,6 +76,8 @@ class Targets:
     setup: Setup
     root: Path
     validation: Validation = field(default_factory=Validation)
+    theme: Path | None = None
+    """The theme's folder (`theme.custom_dir`), whose files the site serves too."""
     _ids: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     @cached_property
@@ -108,6 +110,7 @@ def make_targets(
     setup: Setup,
     root: Path,
     validation: Validation | None = None,
+    theme: Path | None = None,
 ) -> Targets:
     """`files` are the project's (content/… and chapters/…); `outputs` the
     paths of the other files the build makes (calendars…), and `feeds` those
@@ -120,7 +123,14 @@ def make_targets(
     addresses = frozenset({*map(address, pages.values()), *known, *folders, *feeds})
     held_by_name = {item_src_uri(item): item for item in held}
     return Targets(
-        pages, frozenset(known), addresses, held_by_name, setup, root, validation or Validation()
+        pages,
+        frozenset(known),
+        addresses,
+        held_by_name,
+        setup,
+        root,
+        validation or Validation(),
+        theme=theme,
     )
 
 

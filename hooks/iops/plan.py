@@ -136,6 +136,7 @@ def plan_site(
         loaded.markdown,
         settings.root,
         link_targets.read_validation(read_config(settings.root)),
+        theme=settings.locales.parent if settings.locales else None,
     )
     broken = [
         *link_checks.link_problems(site.items, loaded.links, targets),

@@ -224,6 +224,9 @@ def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:
 
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<[A-Za-z/!][^>]*>", re.S | re.I)
+"""Raw HTML in a paragraph: a description is the text a reader sees, never its
+tags (nor a script's code, which the page itself never shows)."""
 
 
 def excerpt(item: Item, length: int = 280) -> str:
@@ -241,7 +244,7 @@ def body_excerpt(body: str, length: int) -> str:
     for block in body.split("\n\n"):
         block = block.strip()
         if block and not block.startswith(("#", "|", "```", "<", "[^")):
-            plain = " ".join(_MARKUP.sub("", _LINK.sub(r"\1", block)).split())
+            plain = " ".join(_MARKUP.sub("", _LINK.sub(r"\1", _HTML.sub("", block))).split())
             if len(plain) <= length:
                 return plain
             return plain[:length].rsplit(" ", 1)[0] + "…"
