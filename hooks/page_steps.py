@@ -24,16 +24,16 @@ plugin events in the same order, in a worker process (`parallel_build`):
 from __future__ import annotations
 
 import logging
-import signal
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import markdown
+from iops.alarm import raising_after
 from iops.cache import Cache, write_new
 from iops.fingerprint import Fingerprinter, Unfingerprintable, of_build
 from mkdocs.commands.build import get_context
@@ -310,27 +310,17 @@ def apply(page: Page, read: Read, files: Files, reads: ReadPack) -> None:
             page.links_to_anchors[target] = anchors
 
 
-@contextmanager
-def _time_limit(seconds: float, page: Page) -> Iterator[None]:
-    """Python-Markdown takes time quadratic in some inputs (a long run of "[",
-    thousands of nested lists): a small file could hold the build for days.
-    A worker's main thread is interrupted by an alarm after `seconds`."""
-
-    def expire(signum: int, frame: Any) -> None:
-        source = page.meta.get("source") or page.file.src_uri
-        raise PageTooSlow(
+def _time_limit(seconds: float, page: Page) -> AbstractContextManager[None]:
+    """A worker's conversion of a page is stopped after `seconds` (`iops.alarm`)."""
+    source = page.meta.get("source") or page.file.src_uri
+    return raising_after(
+        seconds,
+        lambda: PageTooSlow(
             f"{source}: its Markdown took more than {seconds:g} s to convert, which no "
             "post needs: look for a very long run of brackets ([ or ![), thousands of "
             "nested list items or abbreviations, and break it up"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        ),
+    )
 
 
 def _read_key(job: Job, page: Page) -> str | None:

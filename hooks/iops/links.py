@@ -12,10 +12,8 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-import signal
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +21,8 @@ from typing import Any
 from xml.etree import ElementTree as etree
 
 import yaml
+
+from .alarm import raising_after
 
 # A link that may be to this site: an inline link or picture, a reference
 # definition, or an HTML attribute, whose address has no scheme (http:,
@@ -182,27 +182,15 @@ def _convert(body: str, setup: Setup, with_toc: bool) -> tuple[etree.Element, li
     return trees[0], raw
 
 
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """An alarm after `seconds`, in a main thread (`serve` plans in another: no limit)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise MarkdownError(
+def _time_limit(seconds: float) -> AbstractContextManager[None]:
+    return raising_after(
+        seconds,
+        lambda: MarkdownError(
             f"its Markdown took more than {seconds:g} s to read, which no post needs",
             "look for a very long run of brackets ([ or ![), thousands of nested list "
             "items or abbreviations, and break it up",
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        ),
+    )
 
 
 def find_links(body: str, setup: Setup) -> tuple[Link, ...]:
