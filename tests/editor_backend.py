@@ -9,20 +9,20 @@ file (no pipe to fill), and is ended when the block ends.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from browser import serve_folder
 
 REPO = Path(__file__).resolve().parent.parent
 DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
@@ -140,12 +140,5 @@ def serve_site_with_backend(site: Path, api_url: str) -> Iterator[str]:
     """Serve the built `site` on a free loopback port, /api/v1 passed on to
     `api_url`; yields the base URL."""
     handler = type("Handler", (_SiteAndProxy,), {"api_url": api_url})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(site, handler) as url:
+        yield url
