@@ -10,9 +10,7 @@ calls `Translator.use` before each page renders.
 
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -51,26 +49,6 @@ def install(env: jinja2.Environment, translator: translations.Translator) -> Non
         return showing.in_language(translator.lang)
 
     env.filters.update(day=day, country_name=country_name, in_page_language=in_page_language)
-    env.globals["material_language"] = _material_language
-
-
-@functools.cache
-def _material_languages() -> frozenset[str]:
-    import material
-
-    folder = Path(material.__file__).parent / "templates/partials/languages"
-    return frozenset(path.stem for path in folder.glob("*.html"))
-
-
-def _material_language(lang: str | None) -> str:
-    """Which of Material's own translations (its header's and footer's words,
-    "Table of contents", "Skip to content") a page in `lang` shows: theme/
-    partials/language.html picks it by the page's language, not the site's."""
-    lang = lang or "en"
-    for name in (lang, lang.split("-")[0]):
-        if name in _material_languages():
-            return name
-    return "en"
 
 
 def unmark_attributes(html: str) -> str:

@@ -90,7 +90,6 @@ def page_context(plan: Plan, source: PageSource) -> dict[str, Any]:
     page_url = source.item.url if source.item else _page_url(source)
     context["page_feeds"] = plan.feeds_of(page_url)
     context["search_url"] = search.search_box_url(site, source.lang)
-    context["page_lang"] = source.lang
     context.update(_frame(site, page_url, source))
     if source.item is not None:
         context["source_links"] = repository.source_links(site.settings, source.item.source, True)
@@ -135,7 +134,6 @@ def error_page_context(plan: Plan) -> dict[str, Any]:
     return {
         "page_feeds": plan.feeds_of(""),
         "search_url": search.search_box_url(site, site.settings.language),
-        "page_lang": site.settings.language,
         "root": root,
         "frame": frame.Frame("404", False, (), "404.html"),
         "sharing": sharing.sharing(site, "404.html", "", None),
