@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.pofile import read_po
 from conftest import REPO, FixtureSite, tree_digests
@@ -119,6 +120,26 @@ def test_words_and_placeholders_are_escaped_once() -> None:
     translator.use("el")
     made = translator.gettext("Member of %(chapter)s") % {"chapter": "<b>"}
     assert made == '<span lang="en">Member of &lt;b&gt;</span>'
+
+
+def test_the_templates_underscore_speaks_the_language_in_use_each_time() -> None:
+    # `_()` keeps each word it formatted, by language: switching back and
+    # forth between pages of two languages must not mix them up.
+    env = jinja2.Environment(autoescape=True)
+    translator = Translator(_languages(), "en")
+    translator.install(env)
+    template = env.from_string(
+        '{{ _("Edit this page") }}|{{ _("Member of %(chapter)s", chapter="<b>") }}'
+    )
+    for _ in range(2):
+        translator.use("de")
+        assert template.render() == "Diese Seite bearbeiten|Mitglied von &lt;b&gt;"
+        translator.use("el")
+        assert template.render() == (
+            '<span lang="en">Edit this page</span>|<span lang="en">Member of &lt;b&gt;</span>'
+        )
+        translator.use("en")
+        assert template.render() == "Edit this page|Member of &lt;b&gt;"
 
 
 def test_plural_forms_follow_the_language() -> None:

@@ -84,12 +84,15 @@ class Translator:
         self.languages = dict(languages)
         self.lang = default
         self._current: Language | None = None
+        self._formatted_by_lang: dict[str, dict[str, Markup]] = {}
+        self._formatted: dict[str, Markup] = {}
         self.use(default)
 
     def use(self, lang: str) -> None:
         """Speak `lang` (or its base language, `de` for `de-CH`) from now on."""
         self.lang = lang
         self._current = self.languages.get(lang) or self.languages.get(base_language(lang))
+        self._formatted = self._formatted_by_lang.setdefault(lang, {})
 
     @property
     def marks_fallback(self) -> bool:
@@ -118,6 +121,19 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         return self._plural(singular, singular, plural, n, True)
+
+    def formatted(self, message: str, **variables: Any) -> Markup:
+        """``_()`` as Jinja's newstyle gettext makes it (the message always
+        formatted with ``%``), called directly: a message without values,
+        most of a page's words, is looked up and formatted once a language.
+        Jinja's own wrapper, called through the context twice for every
+        word, took a fifth of a page's template time."""
+        if variables:
+            return self.gettext(message) % variables
+        shown = self._formatted.get(message)
+        if shown is None:
+            shown = self._formatted[message] = self.gettext(message) % {}
+        return shown
 
     def pgettext(self, context: str, message: str) -> Markup:
         found = self._find((context, message))
@@ -176,6 +192,7 @@ class Translator:
             pgettext=self.pgettext,
             npgettext=self.npgettext,
         )
+        env.globals.update(_=self.formatted, gettext=self.formatted)
         env.globals.update(_attr=self.attr, _nattr=self.nattr)
         env.filters.update(
             translated=self.data,
