@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BASE_FILES, MKDOCS_YML, NOW, REPO, FixtureSite
-from iops import polls
+from iops import polls, templating
+from iops.fingerprint import of_build
 from iops.plan import plan_site
 from iops.polls import PollState
 from iops.settings import load_settings
@@ -266,6 +267,36 @@ BAD_POLLS = [
         "the poll closes before it opens",
     ),
 ]
+
+
+def test_results_files_are_kept_by_the_cache_while_their_poll_is_unchanged(
+    fixture_site: FixtureSite,
+) -> None:
+    # The build cache keeps each output by a digest of what it is made from:
+    # a results file made from the whole site (which holds the build's time)
+    # was made again on every build, a tenth of a rebuild at 10,000 posts.
+    for rel, text in ((FUTURE, FUTURE_TEXT), (OPEN, OPEN_TEXT)):
+        fixture_site.write(rel, text)
+
+    def keys(now: dt.datetime) -> dict[str, str | None]:
+        plan = fixture_site.plan(now)
+        fingerprints = of_build()
+        return {
+            o.path: templating._output_key(fingerprints, "code", o)
+            for o in plan.outputs
+            if o.path.endswith(("json", "csv"))
+        }
+
+    today = keys(NOW)
+    assert len(today) == 4 and None not in today.values()
+    assert keys(NOW + dt.timedelta(hours=1)) == today
+    # Once the open poll closes, its files say so: they are made again.
+    later = keys(NOW + dt.timedelta(days=3650))
+    changed = {path for path in today if later[path] != today[path]}
+    assert changed == {
+        "chapters/london/polls/open/results.json",
+        "chapters/london/polls/open/results.csv",
+    }
 
 
 @pytest.mark.parametrize(("text", "where", "message"), BAD_POLLS)

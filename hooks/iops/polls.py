@@ -283,13 +283,13 @@ def context(site: Site, item: Item) -> dict[str, Any]:
 # --- files -----------------------------------------------------------------------
 
 
-def results_data(site: Site, poll: Poll) -> dict[str, Any]:
+def results_data(site_url: str, poll: Poll) -> dict[str, Any]:
     """The results as plain data: percentages as numbers with one decimal;
     a count that was not recorded, and what cannot be worked out without it,
     as null."""
     return {
         "title": poll.item.title,
-        "url": site.settings.site_url + poll.item.url,
+        "url": site_url + poll.item.url,
         "opens": poll.item.field("opens").isoformat(),
         "closes": poll.item.field("closes").isoformat(),
         "state": str(poll.state),
@@ -309,12 +309,12 @@ def results_data(site: Site, poll: Poll) -> dict[str, Any]:
     }
 
 
-def render_json(site: Site, poll: Poll) -> bytes:
-    text = json.dumps(results_data(site, poll), ensure_ascii=False, indent=2, sort_keys=True)
+def render_json(site_url: str, poll: Poll) -> bytes:
+    text = json.dumps(results_data(site_url, poll), ensure_ascii=False, indent=2, sort_keys=True)
     return (text + "\n").encode("utf-8")
 
 
-def render_csv(site: Site, poll: Poll) -> bytes:
+def render_csv(site_url: str, poll: Poll) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: quoted where needed, CRLF line ends
     writer.writerow(["question", "option", "votes", "percent"])
@@ -324,15 +324,18 @@ def render_csv(site: Site, poll: Poll) -> bytes:
 
 
 RESULT_FILES = {"json": "results.json", "csv": "results.csv"}
-_RENDERERS: dict[str, Callable[[Site, Poll], bytes]] = {"json": render_json, "csv": render_csv}
+_RENDERERS: dict[str, Callable[[str, Poll], bytes]] = {"json": render_json, "csv": render_csv}
 
 
 def outputs(site: Site) -> list[Output]:
-    """Each poll's results beside its page, once it has opened."""
+    """Each poll's results beside its page, once it has opened. Made from
+    the poll and the site's address alone, not the whole site: the build
+    cache keeps an output by a digest of what it is made from, and the
+    site holds the build's time, which is new on every build."""
     return [
         Output(
             poll.item.url + RESULT_FILES[form],
-            partial(render, site, poll),
+            partial(render, site.settings.site_url, poll),
             f"the {form.upper()} results of {poll.item.source}",
         )
         for poll in tallies(site)
