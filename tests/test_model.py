@@ -210,21 +210,39 @@ def five_posts(site: FixtureSite) -> list[str]:
 
 
 def test_blog_pagination(fixture_site: FixtureSite) -> None:
+    # Paged from the oldest post (page size 2): page 1 holds the two oldest;
+    # the first page, the newest full page and the posts after it.
     newest_first = five_posts(fixture_site)
     pages = pages_by_url(fixture_site.plan())
-    urls_ = ["blog/", "blog/page/2/", "blog/page/3/"]
-    assert "blog/page/4/" not in pages
-    assert "blog/page/1/" not in pages
-    chunks = [listed(pages[url]) for url in urls_]
-    assert [len(c) for c in chunks] == [2, 2, 1]
-    assert [s for chunk in chunks for s in chunk] == newest_first
-    for number, url in enumerate(urls_, start=1):
-        pager = pages[url].view.pager
-        assert (pager.number, pager.count) == (number, len(urls_))
-        assert pager.previous_url == (urls_[number - 2] if number > 1 else None)
-    assert pages["blog/"].view.pager.previous_url is None
-    assert pages["blog/"].view.pager.next_url == "blog/page/2/"
-    assert pages["blog/page/3/"].view.pager.next_url is None
+    assert "blog/page/2/" not in pages
+    assert listed(pages["blog/"]) == newest_first[:3]
+    assert listed(pages["blog/page/1/"]) == newest_first[3:]
+    first, oldest = pages["blog/"].view.pager, pages["blog/page/1/"].view.pager
+    assert (first.previous_url, first.next_url) == (None, "blog/page/1/")
+    assert (oldest.previous_url, oldest.next_url) == ("blog/", None)
+    assert first.count is None and oldest.count is None  # "Page 1 of N" would change them all
+    assert [d.date().isoformat() for d in oldest.span] == ["2013-06-01", "2013-12-31"]
+
+
+def test_a_new_post_leaves_the_older_pages_of_a_listing_as_they_were(
+    fixture_site: FixtureSite,
+) -> None:
+    newest_first = five_posts(fixture_site)
+    before = pages_by_url(fixture_site.plan())
+    fixture_site.write("content/blog/2014-04-01-e.md", post("e", "2014-04-01"))
+    after = pages_by_url(fixture_site.plan())
+    # The newest full page becomes a page of its own; page 1 only links to it.
+    assert listed(after["blog/"]) == ["content/blog/2014-04-01-e.md", *newest_first[:1]]
+    assert listed(after["blog/page/2/"]) == newest_first[1:3]
+    assert listed(after["blog/page/1/"]) == listed(before["blog/page/1/"])
+    assert after["blog/page/1/"].view.pager.previous_url == "blog/page/2/"
+    assert after["blog/"].view.pager.next_url == "blog/page/2/"
+    # One more: only the first page changes.
+    fixture_site.write("content/blog/2014-04-02-f.md", post("f", "2014-04-02"))
+    later = pages_by_url(fixture_site.plan())
+    for url in ("blog/page/1/", "blog/page/2/"):
+        assert later[url].view == after[url].view
+    assert len(listed(later["blog/"])) == 3
 
 
 def test_empty_blog_still_has_one_page(empty_site: FixtureSite) -> None:
@@ -263,16 +281,25 @@ def test_tag_pages(fixture_site: FixtureSite) -> None:
         post("Draft", "2014-04-01", extra="tags: [vision]\ndraft: true\n"),
     )
     pages = pages_by_url(fixture_site.plan())
+    # page_size is 2: three items are less than two full pages, so one page.
     assert listed(pages["tags/vision/"]) == [
         "content/news/2014-03-01-n.md",
         "content/blog/2014-02-01-two.md",
+        "content/blog/2014-01-15-first.md",
     ]
-    # page_size is 2: the third "vision" item is on page 2.
-    assert listed(pages["tags/vision/page/2/"]) == ["content/blog/2014-01-15-first.md"]
+    assert "tags/vision/page/1/" not in pages
+    fixture_site.write(
+        "content/blog/2014-05-01-five.md", post("Five", "2014-05-01", extra="tags: [vision]\n")
+    )
+    pages = pages_by_url(fixture_site.plan())
+    assert listed(pages["tags/vision/page/1/"]) == [
+        "content/blog/2014-02-01-two.md",
+        "content/blog/2014-01-15-first.md",
+    ]
     assert listed(pages["tags/economy/"]) == ["content/blog/2014-02-01-two.md"]
     assert pages["tags/"].view.links == (
         ("economy (1)", "tags/economy/"),
-        ("vision (3)", "tags/vision/"),
+        ("vision (4)", "tags/vision/"),
     )
 
 
@@ -292,7 +319,7 @@ def test_chapter_listings_roll_up_sub_chapters(fixture_site: FixtureSite) -> Non
     assert listed(pages["chapters/london/blog/"]) == ["chapters/london/blog/2014-02-01-l.md"]
     assert listed(pages["chapters/uk/news/"]) == ["chapters/london/news/2014-04-01-n.md"]
     # The organization's blog lists every post, chapters' too.
-    assert set(listed(pages["blog/"])) | set(listed(pages["blog/page/2/"])) == {
+    assert set(listed(pages["blog/"])) == {  # three posts: one page (two pages' worth at most)
         "content/blog/2014-01-15-first.md",
         "chapters/uk/blog/2014-03-01-u.md",
         "chapters/london/blog/2014-02-01-l.md",

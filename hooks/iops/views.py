@@ -16,7 +16,7 @@ from typing import Any
 
 from . import cards, events, nearby, polls, projects, search, urls
 from .dates import country_name
-from .listings import GeneratedPage, Listing, paginate
+from .listings import GeneratedPage, Listing, paginate, paginate_by_age
 from .model import Item, Site, newest_first
 from .translations import N_, Phrase
 
@@ -86,7 +86,7 @@ def section_pages(
     page_url = urls.listing_url("section_page", owner=owner, section=section, number="{number}")
     pages = [
         GeneratedPage(url, "listing.html", title, listing, f"the {title} listing")
-        for url, listing in paginate(site, ordered, first, page_url, title, links=year_links)
+        for url, listing in paginate_by_age(site, ordered, first, page_url, title, links=year_links)
     ]
     for (label, url), year in zip(year_links, sorted(by_year, reverse=True), strict=True):
         year_title = Phrase("%(listing)s — %(year)s", listing=title, year=label)
@@ -119,7 +119,7 @@ def tag_pages(site: Site) -> list[GeneratedPage]:
         first = tag_url(tag)
         page_url = urls.listing_url("tag_page", tag=tag, number="{number}")
         title = Phrase("Tagged “%(tag)s”", tag=tag)
-        for url, listing in paginate(site, newest_first(items), first, page_url, title):
+        for url, listing in paginate_by_age(site, items, first, page_url, title):
             pages.append(
                 GeneratedPage(url, "listing.html", title, listing, f"the tag page {tag!r}")
             )
