@@ -161,8 +161,9 @@ def _parts(site: Path) -> list[Path]:
 def test_a_language_of_many_items_is_indexed_in_parts(in_parts: FixtureSite) -> None:
     built = in_parts.root / "site"
     parts = _parts(built)
-    # 14 items, at most 4 a part: 4 parts, each its own bundle.
-    assert [p.name for p in parts] == ["0", "1", "2", "3"]
+    # 14 items, 9 of them posts, 4 posts a part (the newest, the rest): 3 parts,
+    # each its own bundle.
+    assert [p.name for p in parts] == ["0", "1", "2"]
     assert sum(_pages_indexed(part)["en"] for part in parts) == 14
     # The first part carries Pagefind's scripts and WASM; the others, their index only.
     assert (parts[0] / "pagefind.js").is_file() and list(parts[0].glob("wasm.*"))
@@ -171,7 +172,7 @@ def test_a_language_of_many_items_is_indexed_in_parts(in_parts: FixtureSite) -> 
         assert list(part.glob("*.pf_meta")) and list((part / "index").iterdir())
     search = (built / "search/index.html").read_text("utf-8")
     assert 'data-bundle="../pagefind/en/0/"' in search
-    assert 'data-merge="../pagefind/en/1/ ../pagefind/en/2/ ../pagefind/en/3/"' in search
+    assert 'data-merge="../pagefind/en/1/ ../pagefind/en/2/"' in search
 
 
 def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Browser) -> None:
@@ -189,7 +190,7 @@ def test_a_search_finds_items_in_every_part(in_parts: FixtureSite, browser: Brow
         # Every part's metadata was fetched, Pagefind's WASM once, and no web
         # worker's script: the search runs in the page.
         fetched = [url for url in requested if "/pagefind/" in url]
-        assert len([url for url in fetched if url.endswith(".pf_meta")]) == 4
+        assert len([url for url in fetched if url.endswith(".pf_meta")]) == 3
         assert len([url for url in fetched if "wasm." in url]) == 1
         assert not [url for url in fetched if "worker" in url], fetched
         page.goto(f"{origin}search/?q=fernlynx")
@@ -204,7 +205,7 @@ def test_an_edit_makes_one_part_of_the_index_again(in_parts: FixtureSite) -> Non
     post.write_text(post.read_text("utf-8").replace("alone says", "alone writes"), "utf-8")
     result = in_parts.run("-v", "build")
     assert result.returncode == 0, result.stderr
-    assert "search index: 1 of 4 parts made" in result.stderr
+    assert "search index: 1 of 3 parts made" in result.stderr
     after = {part.name: tree_digests(part) for part in _parts(built)}
     assert len([name for name in before if before[name] != after[name]]) == 1
 
@@ -233,64 +234,3 @@ def test_the_runner_reports_a_part_pagefind_could_not_index(tmp_path: Path) -> N
     assert (good / "out/pagefind-entry.json").is_file()
     assert not (empty / "bundle/pagefind-entry.json").exists()
     assert "not able to build an index" in (empty / "pagefind.log").read_text("utf-8")
-
-
-def test_items_keep_their_part_as_the_site_grows(in_parts: FixtureSite) -> None:
-    """As many parts as the size asks for (none empty); each item in one; with a
-    part more, an item either stays where it was or moves to the new part."""
-    import dataclasses
-
-    from iops import search
-
-    site = in_parts.plan().site
-
-    def parts(size: int, count: int | None = None) -> list[set[str]]:
-        settings = dataclasses.replace(site.settings, search_part_size=size)
-        items = site.items if count is None else site.items[:count]
-        shaped = dataclasses.replace(site, settings=settings, items=items)
-        return [{item.source for item in part} for part in search.index_parts(shaped)["en"]]
-
-    english = {item.source for item in site.items if item.lang == "en"}
-    for size in (1, 3, 5, 14, 100):
-        split = parts(size)
-        assert len(split) <= -(-len(english) // size)  # at most ceil(14 / size), none empty
-        assert all(split) and sorted(s for part in split for s in part) == sorted(english)
-    assert [len(parts(size)) for size in (5, 7, 14, 100)] == [3, 2, 1, 1]
-    three, four = parts(5), parts(4)  # ceil(14 / 5) = 3 parts, ceil(14 / 4) = 4
-    assert len(three) == 3 and len(four) == 4
-    for before, after in zip(three, four[:3], strict=True):
-        assert after <= before  # nothing moved between the old parts
-    assert four[3] == set().union(*three) - set().union(*four[:3])
-
-
-def test_the_newest_posts_are_a_part_of_their_own_until_there_are_enough(
-    in_parts: FixtureSite,
-) -> None:
-    """A new post goes to the small part of the newest posts and news, and only
-    that part changes, until that part is full: then its posts join the others."""
-    import dataclasses
-
-    from iops import search
-    from iops.model import DATED_KINDS
-
-    site = in_parts.plan().site
-    english = [item for item in site.items if item.lang == "en"]
-    undated = [item for item in english if item.kind not in DATED_KINDS]
-    dated = sorted((item for item in english if item.kind in DATED_KINDS), key=lambda i: i.age)
-    assert undated and len(dated) >= 9
-
-    def parts(posts: int, newest_size: int = 3, size: int = 4) -> list[set[str]]:
-        settings = dataclasses.replace(
-            site.settings, search_part_size=size, search_newest_size=newest_size
-        )
-        items = tuple(undated + dated[:posts])
-        shaped = dataclasses.replace(site, settings=settings, items=items)
-        return [{item.source for item in part} for part in search.index_parts(shaped)["en"]]
-
-    sources = [item.source for item in dated]
-    six = parts(6)  # a multiple of 3: no part apart
-    assert six == parts(6, newest_size=0)
-    assert parts(7) == [*six, {sources[6]}]  # the new post alone is new
-    assert parts(8) == [*six, set(sources[6:8])]
-    assert parts(9) == parts(9, newest_size=0)  # the newest part was full: it settled
-    assert len(parts(8, size=100)) == 1  # a language in one part has no part apart

@@ -22,7 +22,7 @@ page merges.
 
 from __future__ import annotations
 
-import hashlib
+import bisect
 import json
 import os
 import shutil
@@ -103,63 +103,43 @@ def search_box_url(site: Site, lang: str) -> str:
 
 
 def index_parts(site: Site) -> dict[str, list[list[Item]]]:
-    """The items of each language, in the parts Pagefind indexes one by one.
+    """The items of each language, in the parts Pagefind indexes one by one,
+    oldest part first, each part's items oldest first.
 
     Pagefind holds a whole index in memory while it makes it (about 0.3 MB a
     post of a thousand words), and makes it again whole when one item
-    changes. So a language of more than `Settings.search_part_size` items is
-    split into parts, each indexed on its own and kept in the cache on its
-    own; the search page merges them. (Each part costs a query a chunk of
-    that part's index: fewer parts, lighter searches.)
+    changes. So each part is indexed on its own and kept in the cache on its
+    own, and the search page merges them (each part costs a query a chunk of
+    its index: fewer parts, lighter searches).
 
-    - With `Settings.search_newest_size` set, the newest posts and news,
-      fewer than that many, are the last part: what changes most (a new
-      post, an edit to a recent one) remakes a small part. They are the ones
-      beyond the largest multiple of that size, oldest first, so they join
-      the others all at once, when their number reaches it. (By publication
-      date: an event's date is when it happens, not when it was announced.)
-    - The others are split into as many parts as make them no larger than
-      the part size on the whole. An item's part comes from a digest of its
-      file's path by jump consistent hashing, so items stay in their parts
-      as others come and go, and when the site grows by a part only the
-      items the new part takes move.
+    A language is cut by date: its posts and news, oldest first, in blocks
+    of `Settings.search_part_size` counted from the oldest, and the newest
+    block is the rest, fewer than that. So what changes most (a new post, an
+    edit to a recent one) remakes the newest part only, and a language of
+    fewer posts and news than that is one part. A post dated back (or an old
+    one deleted) moves the blocks from its date on, once.
+
+    Every other item goes to the part of its date (an event's start, a
+    member's joining…: `Item.when`), the part whose block of posts spans it,
+    so that adding one moves no post: an event to come, a member just
+    joined, a poll just opened go to the newest part with the new posts. An
+    item with no date (a page, a statement not yet adopted) goes to the
+    oldest. (Once in `search_part_size` posts, a new post opens a part, and
+    the items dated after it, events to come, move to that part with it.)
     """
     size = max(1, site.settings.search_part_size)
-    newest_size = max(0, site.settings.search_newest_size)
     parts: dict[str, list[list[Item]]] = {}
     for lang in site.languages:
-        items = [item for item in site.items if item.lang == lang]
+        items = sorted((item for item in site.items if item.lang == lang), key=by_age)
         if not items:  # the site's language, before its first item
             continue
-        newest: list[Item] = []
-        if len(items) > size and newest_size > 1:
-            dated = sorted((i for i in items if i.kind in DATED_KINDS), key=by_age)
-            settled = len(dated) - len(dated) % newest_size
-            if settled:
-                newest = dated[settled:]
-                apart = {item.source for item in newest}
-                items = [item for item in items if item.source not in apart]
-        count = -(-len(items) // size)
-        split: list[list[Item]] = [[] for _ in range(count)]
-        for item in items:
-            split[_jump_hash(_digest_number(item.source), count)].append(item)
-        parts[lang] = [part for part in [*split, newest] if part]  # Pagefind refuses an empty one
+        dated = [item for item in items if item.kind in DATED_KINDS]
+        starts = [dated[n].age for n in range(size, len(dated), size)]  # but the oldest's
+        split: list[list[Item]] = [[] for _ in range(len(starts) + 1)]
+        for item in items:  # none is left empty: each holds its block's first
+            split[bisect.bisect_right(starts, item.age)].append(item)
+        parts[lang] = split
     return parts
-
-
-def _digest_number(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-def _jump_hash(key: int, buckets: int) -> int:
-    """Lamping and Veach's jump consistent hash: `key`'s bucket of `buckets`;
-    with one bucket more, a key either stays or moves to the new one."""
-    bucket, jump = -1, 0
-    while jump < buckets:
-        bucket = jump
-        key = (key * 2862933555777941757 + 1) % 2**64
-        jump = int((bucket + 1) * (2**31 / ((key >> 33) + 1)))
-    return bucket
 
 
 def part_url(lang: str, number: int) -> str:
@@ -189,6 +169,15 @@ def start_index(
     """Start Pagefind on every part of the index that is not in the cache, in
     the background (a few at a time): `PendingIndex.finish` puts the index in
     the site. Pagefind works on one core a part, so it runs while the pages render."""
+    parts = plan_index(site, html_by_source)
+    pending = PendingIndex(parts, cache)
+    pending.start([part for part in parts if not pending.is_cached(part)])
+    return pending
+
+
+def plan_index(site: Site, html_by_source: Mapping[str, str]) -> list[_Part]:
+    """Every part of the index (`index_parts`), with what Pagefind is given
+    of its items and its key in the cache: the same items, the same key."""
     code = environment_digest(Path(__file__).parent)
     fingerprints = Fingerprinter()
     parts = []
@@ -197,9 +186,7 @@ def start_index(
             records = [_record(item, html_by_source.get(item.source, "")) for item in items]
             url = part_url(lang, number)
             parts.append(_Part(url, records, fingerprints.digest(code, url, records)))
-    pending = PendingIndex(parts, cache)
-    pending.start([part for part in parts if not pending.is_cached(part)])
-    return pending
+    return parts
 
 
 class PendingIndex:

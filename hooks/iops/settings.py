@@ -41,13 +41,9 @@ class Settings:
     feed_size: int = 20
     """Items per feed, the newest, with their full text (`feeds.plan_feeds`)."""
     search_part_size: int = 4500
-    """Items per part of a language's search index (`search.index_parts`): the
-    memory Pagefind needs, and the work one changed item costs, grow with it."""
-    search_newest_size: int = 0
-    """If not 0, the newest posts and news of a language indexed in parts are
-    indexed apart, in a part of fewer than this many (`search.index_parts`):
-    a new post, or an edit to a recent one, remakes that small part only,
-    and every search fetches a part more (13 to 77 kB at 10,000 posts)."""
+    """Posts and news per part of a language's search index, counted from the
+    oldest (`search.index_parts`): the memory Pagefind needs grows with it,
+    and so does the work a new post costs (the newest part holds fewer)."""
     repository: str | None = None
     """The site's repository on GitHub (https://github.com/<org>/<repo>): edit links."""
     branch: str = "main"
@@ -156,7 +152,6 @@ _COUNTS = {
     "home_size": 1,
     "feed_size": 1,
     "search_part_size": 1,
-    "search_newest_size": 0,
 }
 """The settings that are a whole number, and the least each may be."""
 _TEXTS = ("language", "timezone", "branch")
