@@ -2,7 +2,7 @@
 """The IOPS site's one command-line entry: check, build, serve and the rest.
 
 Each command reads its options and reports; the work is in hooks/ (`iops`
-for the content model, `site_build` for building with MkDocs). MkDocs is
+for the content model, `engine` for building with MkDocs). MkDocs is
 imported only by the commands that build."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import click
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from iops.cache import cache_in_use, cache_switched  # noqa: E402
+from engine.cache import cache_in_use, cache_switched  # noqa: E402
 from iops.model import held_back_reason  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
@@ -166,7 +166,7 @@ def build(
         click.echo("Set SOURCE_DATE_EPOCH to build the same site again later.", err=True)
     # One "now" for the checks, our pages and MkDocs' sitemap, which reads it here.
     os.environ["SOURCE_DATE_EPOCH"] = str(clock.epoch)
-    from site_build import BuildOptions, build_into
+    from engine.site_build import BuildOptions, build_into
 
     how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview, site_url)
     target = (site_dir or root / "site").resolve()
@@ -192,7 +192,7 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
 
     Each change is built as `build` does, from the cache: only what changed is
     made again."""
-    from preview import serve_preview
+    from engine.preview import serve_preview
 
     host, _, port = dev_addr.rpartition(":")
     if not host or not port.isdigit():

@@ -1,4 +1,4 @@
-"""The digests that key the build cache (iops.fingerprint): a value that could
+"""The digests that key the build cache (engine.fingerprint): a value that could
 render differently must never share a digest, and the same value must have
 the same digest in every process."""
 
@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import FixtureSite
-from iops.fingerprint import Fingerprinter, Unfingerprintable, of_build
+from engine.fingerprint import Fingerprinter, Unfingerprintable, of_build
 from markupsafe import Markup
 
 HOOKS = Path(__file__).resolve().parent.parent / "hooks"
@@ -96,7 +96,7 @@ def test_digests_are_the_same_in_another_process_with_other_hash_seeds() -> None
     """Sets iterate in an order that depends on PYTHONHASHSEED: the digest must not."""
     script = (
         "import datetime as dt\n"
-        "from iops.fingerprint import Fingerprinter\n"
+        "from engine.fingerprint import Fingerprinter\n"
         "value = [{'tags': {'vision', 'economy', 'media', 'Ökonomie'}}, 2, "
         "dt.date(2014, 1, 15), frozenset({'a', 'b', 'c'})]\n"
         "print(Fingerprinter().digest(value))\n"

@@ -1,4 +1,4 @@
-"""The fast build (hooks/parallel_build.py) writes what MkDocs' own build writes.
+"""The fast build (hooks/engine/parallel_build.py) writes what MkDocs' own build writes.
 
 Every optimisation of issue 6 (pages rendered on several processes, pages,
 feeds and the search index taken from the cache in .cache/) must leave the
@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import page_steps
 import pytest
 from conftest import FixtureSite, tree_digests
-from iops.site_update import update_in_place
+from engine import page_steps
+from engine.site_update import update_in_place
 
 POSTS = {
     "content/blog/2014-02-01-second.md": """\
@@ -212,7 +212,7 @@ def test_a_file_put_over_a_link_leaves_the_entry_as_it_was(tmp_path: Path) -> No
     """Site files are links to the cache's entries: one put where another
     is (a page in the place of a theme's file) must replace it, not write
     into it, or the entry would hold the wrong bytes for every later build."""
-    from iops.cache import Cache, link_file, write_new
+    from engine.cache import Cache, link_file, write_new
 
     cache = Cache(tmp_path / "cache")
     page = tmp_path / "site/page.html"
@@ -239,7 +239,7 @@ def test_a_page_written_is_kept_as_its_entry_whole(
     no link (another file system), the entry is a copy."""
     import errno
 
-    from iops import cache as cache_module
+    from engine import cache as cache_module
 
     cache = cache_module.Cache(tmp_path / "cache")
     (tmp_path / "site").mkdir()
@@ -267,7 +267,7 @@ def test_every_file_of_the_site_is_as_readable_as_one_written_as_usual(
     """The site's files are links to the cache's entries, which were made as
     temporary files (0600): a web server running as another user could
     read none of them."""
-    from iops.cache import NEW_FILE_MODE
+    from engine.cache import NEW_FILE_MODE
 
     for _ in range(2):  # cold, then every page from the cache
         _build(site)
@@ -289,7 +289,7 @@ def test_every_file_of_the_site_is_as_readable_as_one_written_as_usual(
 def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> None:
     """A page whose link lookups no longer hold is read again under the same
     key: the pack must keep the new reading, or every later build reads it again."""
-    from iops.cache import Cache
+    from engine.cache import Cache
 
     cache = Cache(tmp_path / "cache")
 
@@ -310,7 +310,7 @@ def test_a_page_read_anew_under_its_old_key_renews_its_entry(tmp_path: Path) -> 
 def test_a_rebuild_writes_again_only_the_shards_of_the_pack_that_changed(tmp_path: Path) -> None:
     """One page read anew at 10,000 posts must not write the first step of
     every other page again: only the shards its old and new keys are in."""
-    from iops.cache import Cache
+    from engine.cache import Cache
 
     cache = Cache(tmp_path / "cache")
 
@@ -452,7 +452,8 @@ def test_outputs_made_on_every_core_are_the_ones_made_in_one(
     and without it): the same files, in the same order, as in one process."""
     import threading
 
-    from iops import cache, templating, workers
+    from engine import cache, workers
+    from iops import templating
 
     # map_in_order works in this process when other threads run: then this
     # test would not see the forked workers at all.
@@ -601,7 +602,7 @@ def _search_scratch_folders() -> list[Path]:
 
 
 def _is_held(folder: Path) -> bool:
-    """Whether a build at work holds `folder` (iops.held); gone counts as held."""
+    """Whether a build at work holds `folder` (engine.held); gone counts as held."""
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:

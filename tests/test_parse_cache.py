@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from conftest import NOW, FixtureSite
+from engine.cache import CACHE_DIR, CACHE_SWITCH
 from iops import parsing
-from iops.cache import CACHE_DIR, CACHE_SWITCH
 from iops.plan import Plan, plan_site
 from iops.settings import load_settings
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO, FixtureSite
-from iops.cache import CACHE_DIR
+from engine.cache import CACHE_DIR
 from iops.problems import Problem, render_github_command
 
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -19,16 +19,16 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import lxml.html
+from engine.cache import Cache, write_new
+from engine.fingerprint import Unfingerprintable, environment_digest, of_build
+from engine.workers import map_in_order
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from . import views
-from .cache import Cache, write_new
-from .fingerprint import Unfingerprintable, environment_digest, of_build
 from .model import Item, Site, newest_first
 from .sanitize import clean_text
 from .urls import stable_id
-from .workers import map_in_order
 
 FORMATS = {"rss": "rss.xml", "atom": "atom.xml"}
 """Each feed in both formats, as files beside the page it mirrors."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .cache import build_cache
+from engine.cache import build_cache
 
 GIT_TIME_LIMIT = 120
 """Seconds one git command may take: the whole log of a big site takes a few."""

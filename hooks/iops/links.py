@@ -21,8 +21,7 @@ from typing import Any
 from xml.etree import ElementTree as etree
 
 import yaml
-
-from .alarm import raising_after
+from engine.alarm import raising_after
 
 # A link that may be to this site: an inline link or picture, a reference
 # definition, or an HTML attribute, whose address has no scheme (http:,

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.cache import build_cache
+
 from . import checks, originals, urls, versions
-from .cache import build_cache
 from .dates import PartialDate
 from .limits import image_problems
 from .links import Link, Setup, markdown_setup, read_config

@@ -241,7 +241,7 @@ class Directory:
     """What any page may look up by name (templates call it `iops`): the
     settings, members and chapters. Not the whole site: a page's output must
     depend only on what it is handed, so that the build cache can tell when
-    it changes (`iops.fingerprint`)."""
+    it changes (`engine.fingerprint`)."""
 
     settings: Settings
     members: Mapping[str, Item]

@@ -21,15 +21,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from engine.cache import Cache
+from engine.fingerprint import Fingerprinter, environment_digest
+from engine.workers import map_in_order
+
 from . import urls
-from .cache import Cache
-from .fingerprint import Fingerprinter, environment_digest
 from .limits import front_matter_problems
 from .links import Link, MarkdownError, Setup, find_links, setup_key
 from .problems import Problem
 from .reader import SourceFile, decode, parse_source, read_raw
 from .schema import FrontMatter, validate
-from .workers import map_in_order
 
 PARALLEL_FROM = 2000
 """Below this many files, starting workers costs more than it saves."""

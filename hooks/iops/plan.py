@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from engine.fingerprint import new_build
+
 from . import (
     admin_site,
     checks,
@@ -19,7 +21,6 @@ from . import (
     views,
 )
 from .feeds import FORMATS, Feed, FeedLink, plan_feeds
-from .fingerprint import new_build
 from .lineage import Lineage, site_lineage
 from .lineage_pages import lineage_pages
 from .links import read_config

@@ -35,14 +35,15 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from engine.cache import Cache, link_tree
+from engine.fingerprint import Fingerprinter, environment_digest
+from engine.held import make_held, remove_abandoned
+from engine.workers import cores
+
 from . import dates, urls
-from .cache import Cache, link_tree
-from .fingerprint import Fingerprinter, environment_digest
-from .held import make_held, remove_abandoned
 from .listings import GeneratedPage
 from .model import DATED_KINDS, Item, Site, by_age
 from .translations import N_
-from .workers import cores
 
 BUNDLE = "pagefind"
 """Pagefind's files, under the site folder."""
@@ -196,7 +197,7 @@ class PendingIndex:
         self.parts, self.cache = parts, cache
         self.scratch: Path | None = None
         self.lock = -1
-        """Held while `scratch` is in use (`iops.held`)."""
+        """Held while `scratch` is in use (`engine.held`)."""
         self.process: subprocess.Popen[bytes] | None = None
         """`pagefind_runner`, in a session of its own: stopped with its runs."""
 

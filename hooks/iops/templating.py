@@ -38,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from engine.cache import build_cache
+from engine.fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
+from engine.workers import map_in_order
 from markupsafe import escape
 
 from . import (
@@ -55,14 +58,11 @@ from . import (
     urls,
     views,
 )
-from .cache import build_cache
-from .fingerprint import Fingerprinter, Unfingerprintable, environment_digest, of_build
 from .listings import Listing
 from .model import Site
 from .outputs import Output
 from .plan import Plan
 from .site_files import PageSource
-from .workers import map_in_order
 
 FILTERS = {
     "day": dates.format_day,

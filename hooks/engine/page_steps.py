@@ -7,7 +7,7 @@ plugin events in the same order, in a worker process (`parallel_build`):
 
 - Each step's result is kept in a `Cache`, keyed by a digest of everything
   it is made from: the Markdown and meta, the answers to every link lookup
-  it made, and the data handed to its template (`iops.fingerprint`), beside
+  it made, and the data handed to its template (`engine.fingerprint`), beside
   the build's digest of code, configuration and installed packages (and for
   the template, the theme and the navigation: after a theme edit no page's
   Markdown is converted again). On a hit the step's plugin events are not
@@ -33,9 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from iops.alarm import raising_after
-from iops.cache import Cache, write_new
-from iops.fingerprint import Fingerprinter, Unfingerprintable, of_build
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
@@ -49,6 +46,10 @@ from mkdocs.structure.pages import (
     _RelativePathTreeprocessor,
 )
 from mkdocs.structure.toc import get_toc
+
+from .alarm import raising_after
+from .cache import Cache, write_new
+from .fingerprint import Fingerprinter, Unfingerprintable, of_build
 
 log = logging.getLogger("mkdocs.parallel_build")
 
@@ -311,7 +312,7 @@ def apply(page: Page, read: Read, files: Files, reads: ReadPack) -> None:
 
 
 def _time_limit(seconds: float, page: Page) -> AbstractContextManager[None]:
-    """A worker's conversion of a page is stopped after `seconds` (`iops.alarm`)."""
+    """A worker's conversion of a page is stopped after `seconds` (`engine.alarm`)."""
     source = page.meta.get("source") or page.file.src_uri
     return raising_after(
         seconds,

@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-import parallel_build
-from iops.cache import build_cache, cache_switched
-from iops.held import delete_in_background, make_held, remove_abandoned
-from iops.site_update import update_in_place
-from iops.workers import cores
 from mkdocs import exceptions
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+
+from . import parallel_build
+from .cache import build_cache, cache_switched
+from .held import delete_in_background, make_held, remove_abandoned
+from .site_update import update_in_place
+from .workers import cores
 
 log = logging.getLogger("mkdocs.site_build")
 
@@ -54,7 +55,7 @@ def build_into(root: Path, target: Path, how: BuildOptions = BuildOptions()) -> 
 
     Nothing in `target` changes until the build has succeeded. Then, when
     `target` is a site this build could keep pages of, only what changed is
-    moved into it (`iops.site_update`), and the rest of the new folder is
+    moved into it (`engine.site_update`), and the rest of the new folder is
     deleted in the background; else the new folder takes its place by two
     renames on one file system, and the old site is deleted in the
     background. Folders that stopped builds (killed, or the machine

@@ -45,7 +45,7 @@ USERS_LOCK = ".in-use"
 USED_RECORDS = ".used"
 """In `CACHE_DIR`: the keys the last build of each flavour used, by part."""
 
-log = logging.getLogger("mkdocs.iops.cache")
+log = logging.getLogger("mkdocs.engine.cache")
 
 
 def _new_file_mode() -> int:

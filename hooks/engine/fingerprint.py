@@ -184,13 +184,19 @@ def _learn_shape(kind: type) -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
     return shape
 
 
+ENGINE = pathlib.Path(__file__).resolve().parent
+"""The engine's own code: every result in the cache is made through it."""
+
+
 def environment_digest(*folders: pathlib.Path) -> str:
     """A digest of the code a result is made by: Python, every installed
-    package's version, and each file under `folders` (our own code and
-    templates). Folders inside the installed packages count by version."""
+    package's version, the engine's own files (its cache, workers and time
+    limit make every result; the site's code lives apart, in `folders`) and
+    each file under `folders`, sub-folders too (our own code and templates).
+    Folders inside the installed packages count by version."""
     hasher = hashlib.blake2b(_installed_packages(), digest_size=20)
     installed = pathlib.Path(sysconfig.get_paths()["purelib"]).resolve()
-    for folder in folders:
+    for folder in (ENGINE, *folders):
         if folder.resolve().is_relative_to(installed):
             continue
         for path in sorted(folder.rglob("*")):

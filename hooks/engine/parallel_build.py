@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from iops.cache import Cache, build_cache, link_file
-from iops.fingerprint import Fingerprinter, environment_digest
 from mkdocs import utils
 from mkdocs.commands.build import _build_extra_template, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,7 +34,10 @@ from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
-from page_steps import (
+
+from .cache import Cache, build_cache, link_file
+from .fingerprint import Fingerprinter, environment_digest
+from .page_steps import (
     Job,
     Read,
     Written,
