@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BASE_FILES, MKDOCS_YML, NOW, REPO, FixtureSite
+from engine.fingerprint import of_build
 from iops import polls, templating
-from iops.fingerprint import of_build
 from iops.plan import plan_site
 from iops.polls import PollState
 from iops.settings import load_settings
