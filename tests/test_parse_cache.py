@@ -59,6 +59,32 @@ def test_a_warm_plan_says_what_a_cold_one_says(
     assert bodies["content/blog/2014-03-01-crlf.md"].strip() == "Line one.\nTwo."
 
 
+def test_a_build_reads_the_bodies_of_settled_files_again_without_parsing_them(
+    site_with_problems: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every file counts as settled at once (not two seconds after its last
+    # change): the plan takes each unchanged file's body from the disk, as
+    # it is now, and what parsing made of it from the cache.
+    monkeypatch.setattr(parsing, "SETTLED_NS", 0)
+    cold = _summary(site_with_problems.plan())
+    parsed: list[str] = []
+    real = parsing._parse_plain
+
+    def counting(root: Path, rel: str, *args: Any) -> Any:
+        parsed.append(rel)
+        return real(root, rel, *args)
+
+    monkeypatch.setattr(parsing, "_parse_plain", counting)
+    assert _summary(site_with_problems.plan()) == cold
+    assert parsed == []  # nothing parsed again, every body read
+    post = site_with_problems.root / "content/blog/2014-01-15-first.md"
+    post.write_text(post.read_text("utf-8").replace("Hello.", "Hello again."), "utf-8")
+    bodies = {source: body for source, *_, body in _summary(site_with_problems.plan())[1]}
+    assert bodies["content/blog/2014-01-15-first.md"].strip() == "Hello again."
+    assert parsed == ["content/blog/2014-01-15-first.md"]
+    assert bodies["content/blog/2014-03-01-crlf.md"].strip() == "Line one.\nTwo."
+
+
 def test_an_edited_file_is_parsed_again(fixture_site: FixtureSite) -> None:
     post = fixture_site.root / "content/blog/2014-01-15-first.md"
     fixture_site.plan()

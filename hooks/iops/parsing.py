@@ -6,10 +6,11 @@ not depend on how the work was split.
 
 It is pure per file's bytes, too: with a `Cache`, a file whose bytes (and
 the parsing code) are as they were last time is not parsed again, only read
-and hashed. Most of a big site does not change between two runs of `check`,
-which does not even read a file whose size, times and inode are as they
-were (see `_signature`): it needs no Markdown, and reading 11,000 files was
-a fifth of its time.
+and hashed. Most of a big site does not change between two runs, and a
+file whose size, times and inode are as they were (see `_signature`) is not
+even that: `check` does not read it (it needs no Markdown; reading 11,000
+files was a fifth of its time), and a build reads its body alone, in this
+process (a worker sending 11,000 bodies back took longer than reading them).
 """
 
 from __future__ import annotations
@@ -161,12 +162,17 @@ def parse_files(
     def parse_chunk(chunk: list[str]) -> list[tuple[_Plain, _Known | None]]:
         return [_parse_plain(root, rel, bodies, known, setup) for rel in chunk]
 
-    # Without bodies, a file that is as it was is not even read.
-    as_it_was = set() if bodies else {rel for rel in rels if _as_it_was(root, rel, known)}
-    changed = [rel for rel in rels if rel not in as_it_was]
+    # A file that is as it was is not parsed again, nor sent by a worker: its
+    # body, when wanted, is read here (sending 11,000 bodies back from the
+    # workers took longer than reading them); without bodies, not even that.
+    parsed: dict[str, tuple[_Plain, _Known | None]] = {}
+    for rel in rels:
+        if _as_it_was(root, rel, known) and (same := _from_known(root, rel, known[rel], bodies)):
+            parsed[rel] = same
+    changed = [rel for rel in rels if rel not in parsed]
     made = map_in_order(parse_chunk, changed, at_least=PARALLEL_FROM)
-    parsed = dict(zip(changed, made, strict=True))
-    results = [parsed[rel] if rel in parsed else _from_known(known[rel]) for rel in rels]
+    parsed.update(zip(changed, made, strict=True))
+    results = [parsed[rel] for rel in rels]
     if cache is not None:
         kept = {rel: seen for rel, (_, seen) in zip(rels, results, strict=True) if seen}
         if kept != known:
@@ -182,6 +188,19 @@ def _as_it_was(root: Path, rel: str, known: Mapping[str, _Known]) -> bool:
     return _signature(os.path.join(root, rel)) == seen[3]  # noqa: PTH118 (see _signature)
 
 
-def _from_known(seen: _Known) -> tuple[_Plain, _Known]:
+def _from_known(root: Path, rel: str, seen: _Known, bodies: bool) -> tuple[_Plain, _Known] | None:
+    """What parsing made of a file as it was (`_as_it_was`), with its body
+    read again if wanted; None if it changed while it was read."""
     values, lines, _, found, links = seen[1]
-    return (values, lines, "", found, links), seen
+    body = ""
+    if bodies and values is not None:
+        path = os.path.join(root, rel)  # noqa: PTH118 (see _signature)
+        try:
+            with open(path, "rb") as stream:  # noqa: PTH123 (as above)
+                data = stream.read()
+        except OSError:
+            return None
+        if _signature(path) != seen[3]:
+            return None
+        body = decode(data)[seen[2] :]
+    return (values, lines, body, found, links), seen
