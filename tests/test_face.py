@@ -405,7 +405,11 @@ def test_once_renders_a_macro_once_and_puts_each_pages_root_in() -> None:
 
 
 def test_a_description_is_the_text_a_reader_sees_not_its_tags_or_scripts() -> None:
-    from iops.views import body_excerpt
+    from iops.excerpts import first_paragraph, shorten
 
     body = 'Hello <script>alert("a")</script> and <img src="x.png" onerror="alert(2)"> a < b.'
-    assert body_excerpt(body, 280) == "Hello and a < b."
+    assert first_paragraph(body) == "Hello and a < b."
+    # The first block of text, whatever comes before it; cut after a word.
+    body = "# Title\n\n| a | b |\n\n<div>x</div>\n\nA [link](/x/) and *more* words.\n\nLater."
+    assert first_paragraph(body) == "A link and more words."
+    assert shorten(first_paragraph(body), 12) == "A link and…"

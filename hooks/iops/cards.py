@@ -85,7 +85,7 @@ def authors(site: Site, item: Item) -> tuple[Person, ...]:
 def reading_minutes(item: Item) -> int:
     if item.kind not in ("post", "news"):
         return 0
-    return max(1, math.ceil(len(item.body.split()) / WORDS_A_MINUTE))
+    return max(1, math.ceil(item.body_facts.words / WORDS_A_MINUTE))
 
 
 _made: dict[str, Card] = {}

@@ -159,6 +159,7 @@ def _make_item(parsed: Parsed, settings: Settings, zones: dict[str, str]) -> Ite
         tags=front.get("tags", ()),
         authors=front.get("author", ()),
         aliases=front.get("aliases", ()),
+        facts=parsed.facts,
     )
 
 

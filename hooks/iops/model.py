@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .excerpts import BodyFacts, body_facts
 from .schema import FrontMatter
 from .settings import BuildTime, Settings
 
@@ -54,6 +55,8 @@ class Item:
     """Old URL paths that redirect to the item."""
     original: str | None = None
     """The source of the item this one translates (`originals`); None for an original."""
+    facts: BodyFacts | None = None
+    """Its body's first paragraph and length in words, read when the file was parsed."""
 
     def is_scheduled(self, now: dt.datetime) -> bool:
         """A post or news item dated in the future waits for its date."""
@@ -65,6 +68,10 @@ class Item:
 
     def field(self, name: str, default: Any = None) -> Any:
         return self.meta.get(name, default)
+
+    @property
+    def body_facts(self) -> BodyFacts:
+        return self.facts or body_facts(self.body)
 
     @cached_property
     def age(self) -> tuple[float, str]:

@@ -27,6 +27,7 @@ from engine.fingerprint import Fingerprinter, environment_digest
 from engine.workers import map_in_order
 
 from . import urls
+from .excerpts import BodyFacts, body_facts
 from .limits import front_matter_problems
 from .links import Link, MarkdownError, Setup, find_links, setup_key
 from .problems import Problem
@@ -50,6 +51,9 @@ class Parsed:
     problems: tuple[Problem, ...]
     links: tuple[Link, ...] = ()
     """The links and pictures of the body to this site, with their lines in the file."""
+    facts: BodyFacts | None = None
+    """What cards and descriptions show of the body (`excerpts`): kept in the
+    cache with the rest, so that no build reads them again."""
 
 
 def parse_file(root: Path, rel: str, bodies: bool = True, setup: Setup = ()) -> Parsed:
@@ -57,7 +61,14 @@ def parse_file(root: Path, rel: str, bodies: bool = True, setup: Setup = ()) -> 
 
 
 # What a worker sends back for one file: plain values, cheap to pickle.
-_Plain = tuple[dict[str, object] | None, dict[str, int], str, tuple[Problem, ...], tuple[Link, ...]]
+_Plain = tuple[
+    dict[str, object] | None,
+    dict[str, int],
+    str,
+    tuple[Problem, ...],
+    tuple[Link, ...],
+    BodyFacts | None,
+]
 _Signature = tuple[int, int, int, int, int]
 _Known = tuple[str, _Plain, int, _Signature | None]
 """A file parsed before: the digest of its bytes, what parsing made of them
@@ -96,17 +107,17 @@ def _parse_plain(
     signature = _signature(os.path.join(root, rel))  # noqa: PTH118 (see _signature)
     raw = read_raw(root / rel, rel)
     if isinstance(raw, Problem):
-        return (None, {}, "", (raw,), ()), None
+        return (None, {}, "", (raw,), (), None), None
     data, size = raw
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     seen = known.get(rel)
     if seen is not None and seen[0] == digest:
-        values, lines, _, found, links = seen[1]
+        values, lines, _, found, links, facts = seen[1]
         body = decode(data)[seen[2] :] if bodies and values is not None else ""
-        return (values, lines, body, found, links), (digest, seen[1], seen[2], signature)
+        return (values, lines, body, found, links, facts), (digest, seen[1], seen[2], signature)
     source = parse_source(data, root / rel, rel, size)
     if isinstance(source, Problem):
-        plain: _Plain = (None, {}, "", (source,), ())
+        plain: _Plain = (None, {}, "", (source,), (), None)
         return plain, (digest, plain, 0, signature)
     front, problems = validate(source, urls.locate(rel).kind)
     problems += front_matter_problems(rel, front.values, front.lines)
@@ -117,10 +128,11 @@ def _parse_plain(
     except MarkdownError as err:
         links = ()
         problems.append(Problem(rel, None, "file", err.what, err.how))
-    made = (values, dict(front.lines), "", tuple(problems), links)
+    facts = body_facts(source.body) if ok else None
+    made = (values, dict(front.lines), "", tuple(problems), links, facts)
     kept = (digest, made, source.body_start, signature)
     body = source.body if bodies else ""
-    return (values, dict(front.lines), body, tuple(problems), links), kept
+    return (values, dict(front.lines), body, tuple(problems), links, facts), kept
 
 
 def _links_in_file(data: bytes, source: SourceFile, setup: Setup) -> tuple[Link, ...]:
@@ -133,9 +145,9 @@ def _links_in_file(data: bytes, source: SourceFile, setup: Setup) -> tuple[Link,
 
 
 def _assemble(root: Path, rel: str, plain: _Plain) -> Parsed:
-    values, lines, body, problems, links = plain
+    values, lines, body, problems, links, facts = plain
     front = FrontMatter(values, lines) if values is not None else None
-    return Parsed(rel, root / rel, urls.locate(rel), front, body, problems, links)
+    return Parsed(rel, root / rel, urls.locate(rel), front, body, problems, links, facts)
 
 
 def parse_files(
@@ -191,7 +203,7 @@ def _as_it_was(root: Path, rel: str, known: Mapping[str, _Known]) -> bool:
 def _from_known(root: Path, rel: str, seen: _Known, bodies: bool) -> tuple[_Plain, _Known] | None:
     """What parsing made of a file as it was (`_as_it_was`), with its body
     read again if wanted; None if it changed while it was read."""
-    values, lines, _, found, links = seen[1]
+    values, lines, _, found, links, facts = seen[1]
     body = ""
     if bodies and values is not None:
         path = os.path.join(root, rel)  # noqa: PTH118 (see _signature)
@@ -203,4 +215,4 @@ def _from_known(root: Path, rel: str, seen: _Known, bodies: bool) -> tuple[_Plai
         if _signature(path) != seen[3]:
             return None
         body = decode(data)[seen[2] :]
-    return (values, lines, body, found, links), seen
+    return (values, lines, body, found, links, facts), seen

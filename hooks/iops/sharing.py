@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import calendars, cards, pictures
+from .excerpts import shorten
 from .model import Item, Site
-from .views import body_excerpt
 
 DESCRIPTION_LENGTH = 160
 """What search engines show of a description, about."""
@@ -59,7 +59,7 @@ def sharing(site: Site, url: str, title: str, item: Item | None) -> Sharing:
 
 def description(item: Item) -> str:
     """The summary, else the first paragraph, cut after a whole word."""
-    return item.summary or body_excerpt(item.body, DESCRIPTION_LENGTH)
+    return item.summary or shorten(item.body_facts.opening, DESCRIPTION_LENGTH)
 
 
 def _document(site: Site, item: Item) -> dict[str, Any] | None:

@@ -7,8 +7,6 @@ template named by `template`.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from typing import Any
 
 from . import cards, events, nearby, polls, projects, search, urls
 from .dates import country_name
+from .excerpts import shorten
 from .listings import GeneratedPage, Listing, paginate, paginate_by_age
 from .model import Item, Site, newest_first
 from .translations import N_, Phrase
@@ -222,33 +221,10 @@ def latest(site: Site, kind: str, count: int | None = None) -> list[Item]:
     return newest_first(site.of_kind(kind), count or site.settings.home_size)
 
 
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]*\]|[*_`#>|]|^\s*[-+]\s|\{:[^}]*\}", re.M)
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<[A-Za-z/!][^>]*>", re.S | re.I)
-"""Raw HTML in a paragraph: a description is the text a reader sees, never its
-tags (nor a script's code, which the page itself never shows)."""
-
-
 def excerpt(item: Item, length: int = 280) -> str:
-    """The summary, else the start of the first paragraph as plain text.
-
-    Read from the Markdown source with a few patterns: converting every
-    post's Markdown again for each listing is what makes big sites slow.
-    """
-    return item.summary or body_excerpt(item.body, length)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def body_excerpt(body: str, length: int) -> str:
-    """Remembered: an item is listed on many pages and in many feeds."""
-    for block in body.split("\n\n"):
-        block = block.strip()
-        if block and not block.startswith(("#", "|", "```", "<", "[^")):
-            plain = " ".join(_MARKUP.sub("", _LINK.sub(r"\1", _HTML.sub("", block))).split())
-            if len(plain) <= length:
-                return plain
-            return plain[:length].rsplit(" ", 1)[0] + "…"
-    return ""
+    """The summary, else the start of the first paragraph as plain text
+    (`excerpts`, read when the file was parsed)."""
+    return item.summary or shorten(item.body_facts.opening, length)
 
 
 def related(site: Site, item: Item) -> dict[str, Any]:
