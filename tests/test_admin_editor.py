@@ -5,6 +5,7 @@ holding a file that `check` passes and the build publishes, sanitised."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -17,7 +18,8 @@ import yaml
 from browser import chromium, local_context
 from conftest import NOW, FixtureSite, tree_digests
 from editor_backend import decap_server, serve_site_with_backend
-from iops import editor, schema
+from engine.fingerprint import of_build
+from iops import editor, schema, templating
 from iops.admin_site import CSP
 from iops.settings import SettingsError, load_settings
 from playwright.sync_api import Page
@@ -79,6 +81,24 @@ def test_config_has_a_collection_per_kind_and_owner_with_the_schemas_fields(
     assert "hint" in post["tags"]
     assert folders["content/blog"]["slug"] == "{{year}}-{{month}}-{{day}}-{{slug}}"
     assert folders["chapters/london/news"]["label"] == "News: IOPS London"
+
+
+def test_the_cache_keeps_the_editors_settings_while_what_they_list_is_unchanged(
+    fixture_site: FixtureSite,
+) -> None:
+    # Made from the whole site, whose build time is new on every build, the
+    # file (10 MB at 10,000 posts) was written again by every build.
+    site = with_editor(fixture_site)
+
+    def key(now: dt.datetime) -> str | None:
+        plan = site.plan(now)
+        (output,) = [o for o in plan.outputs if o.path == "admin/config.yml"]
+        return templating._output_key(of_build(), "code", output)
+
+    today = key(NOW)
+    assert today is not None and key(NOW + dt.timedelta(days=1)) == today
+    site.write("content/members/cy.md", "---\nname: Cy Example\nchapter: london\n---\n")
+    assert key(NOW) != today  # a new member is offered as an author
 
 
 def test_a_schema_field_without_a_widget_stops_the_build(

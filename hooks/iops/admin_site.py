@@ -9,10 +9,11 @@ from another host. Its page carries a Content-Security-Policy in a meta tag
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from html import escape
 from pathlib import Path
 
-from .editor import NO_GITHUB_LOGIN, config_yaml
+from .editor import NO_GITHUB_LOGIN, config_yaml, editor_inputs
 from .model import Site
 from .outputs import Output
 
@@ -53,7 +54,11 @@ def outputs(site: Site) -> list[Output]:
     page = index_html(site.settings.site_name, own_login=not site.settings.editor_auth).encode()
     return [
         Output(f"{ADMIN_DIR}/index.html", lambda: page, "the web editor's page"),
-        Output(f"{ADMIN_DIR}/config.yml", lambda: config_yaml(site), "the web editor's settings"),
+        Output(
+            f"{ADMIN_DIR}/config.yml",
+            partial(config_yaml, editor_inputs(site)),
+            "the web editor's settings",
+        ),
         Output(NO_GITHUB_LOGIN, lambda: NO_LOGIN_PAGE.encode(), "the editor's sign-in notice"),
     ]
 
