@@ -205,6 +205,25 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
     serve_preview(root, host, int(port), command)
 
 
+# `serve`'s warm builder (hooks/preview_builder.py): a process that builds the
+# preview as `build --preview` does, and stays to show each saved page first.
+@cli.command("preview-builder", hidden=True)
+@click.option("--site-dir", type=click.Path(path_type=Path), required=True)
+@click.option("--site-url", required=True)
+@click.pass_context
+def preview_builder(ctx: click.Context, site_dir: Path, site_url: str) -> None:
+    from preview_builder import run_builder
+
+    def build_preview() -> bool:
+        try:
+            ctx.invoke(build, site_dir=site_dir, preview=True, site_url=site_url)
+        except SystemExit as stopped:  # how `build` says it failed
+            return stopped.code in (None, 0)
+        return True
+
+    run_builder(ctx.obj, site_dir.resolve(), build_preview)
+
+
 @cli.command()
 @click.argument("kind", required=False)
 @click.argument("title", required=False)

@@ -67,6 +67,9 @@ class BuildStats:
 
 
 _job: Job | None = None
+last_job: Job | None = None
+"""The last build's `Job` once it has rendered every page: `serve`'s warm
+builder renders a saved page with it (`preview_page`) before building again."""
 
 
 def build(
@@ -121,7 +124,8 @@ def _build(
     page_seconds: float,
     live: Path | None,
 ) -> BuildStats:
-    global _job
+    global _job, last_job
+    last_job = None  # until this build has made every page
     clock = _Clock()
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
@@ -176,6 +180,7 @@ def _build(
         cache.sweep([*shards, *(w.key for w in written if w.key)])
     if static is not None:
         static.sweep(static_keys)
+    last_job = job
     return BuildStats(
         pages=len(pages),
         read_from_cache=sum(read.hit for read in reads),
