@@ -351,7 +351,7 @@ def _translation(root: Path, original: str, lang: str) -> NewFile:
 def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None:
     """Time `check`, a cold `build`, a rebuild after one edit and one after a new post
     on a generated site of N posts: wall and CPU time, peak memory, pages and bytes written."""
-    from benchmarks.measure import measure_build, measure_check, measure_search
+    from benchmarks.measure import measure_build, measure_check, measure_preview, measure_search
 
     with tempfile.TemporaryDirectory(prefix="iops-bench-") as scratch:
         root = workdir or Path(scratch) / "site"
@@ -359,6 +359,8 @@ def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None
             click.echo(line)
         if not check_only:
             for line in measure_build(root, runs):
+                click.echo(line)
+            for line in measure_preview(root, runs):
                 click.echo(line)
             for line in measure_search(root):
                 click.echo(line)

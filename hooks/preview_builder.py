@@ -70,11 +70,15 @@ class Builder:
     """The warm builder as `serve` (and the benchmark) drive it: started on
     first use, and again when it was found stopped."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], output: IO[bytes] | None = None) -> None:
         self.command = command
         """Runs ``build.py … preview-builder``."""
+        self.output = output
+        """Where what the builder says goes (a file); None: to this process's stderr."""
         self.process: subprocess.Popen[bytes] | None = None
         self._pending = b""
+        self._busy = False
+        """Building: told of a change, and not yet done with it."""
 
     def build(self, changed: list[str], shown: Callable[[Reply], None]) -> Reply:
         """Tell the builder of a change (the paths changed; none: build all);
@@ -87,8 +91,11 @@ class Builder:
             process.stdin.flush()
         except OSError:
             raise self._stopped("was gone") from None
+        self._busy = True
         shown(self._reply("page", PAGE_TIME_LIMIT))
-        return self._reply("site", BUILD_TIME_LIMIT)
+        built = self._reply("site", BUILD_TIME_LIMIT)
+        self._busy = False
+        return built
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self.process is not None and self.process.poll() is not None:
@@ -99,7 +106,11 @@ class Builder:
             # A session of its own: a Ctrl-C in the terminal is `serve`'s to
             # handle, and `stop` ends the builder with its workers.
             self.process = subprocess.Popen(  # noqa: S603 (build.py)
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.output,
+                start_new_session=True,
             )
             log.info(f"Started the preview builder (process {self.process.pid}).")
         return self.process
@@ -134,7 +145,8 @@ class Builder:
 
     def stop(self) -> int | None:
         """End the builder: its input closed (an idle builder then ends),
-        then its process group sent SIGTERM, then SIGKILL. Its exit code."""
+        then its process group (its workers too) sent SIGTERM, then SIGKILL;
+        one in the middle of a build, by the signals at once. Its exit code."""
         process, self.process = self.process, None
         if process is None:
             return None
@@ -142,7 +154,8 @@ class Builder:
         with suppress(OSError):
             process.stdin.close()
         code = None
-        for sent in (None, signal.SIGTERM, signal.SIGKILL):
+        signals = (signal.SIGTERM, signal.SIGKILL)
+        for sent in signals if self._busy else (None, *signals):
             if sent is not None:
                 with suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, sent)
@@ -152,6 +165,7 @@ class Builder:
             except subprocess.TimeoutExpired:
                 continue
         process.stdout.close()
+        self._busy = False
         return code
 
 
