@@ -186,12 +186,18 @@ def build(
 
 @cli.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="HOST:PORT.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look for changes every half second, for folders whose changes the system does "
+    "not notice (some network drives, Windows' drives in WSL).",
+)
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, poll: bool) -> None:
     """Preview the site live; drafts and scheduled posts are shown, marked.
 
-    Each change is built as `build` does, from the cache: only what changed is
-    made again."""
+    A saved post's page is shown at once; then the whole preview is built as
+    `build` builds, from the cache: only what changed is made again."""
     from preview import serve_preview
 
     host, _, port = dev_addr.rpartition(":")
@@ -202,7 +208,7 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
     if ctx.parent is not None and ctx.parent.params.get("verbose"):
         command.append("--verbose")
     logging.getLogger().setLevel(logging.INFO)  # say where it serves, and each rebuild
-    serve_preview(root, host, int(port), command)
+    serve_preview(root, host, int(port), command, poll)
 
 
 # `serve`'s warm builder (hooks/preview_builder.py): a process that builds the

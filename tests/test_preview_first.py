@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import NOW, REPO, FixtureSite
+import pytest
+from conftest import MKDOCS_YML, NOW, REPO, FixtureSite
 from test_serve import Served, _free_port, _get
 
 POST = "content/blog/2014-01-15-first.md"
@@ -32,14 +33,16 @@ def _post(title: str, body: str, date: str = "2014-01-15") -> str:
 
 
 @contextmanager
-def _serving(site: FixtureSite, tmp_path: Path) -> Iterator[tuple[Served, subprocess.Popen[bytes]]]:
+def _serving(
+    site: FixtureSite, tmp_path: Path, *options: str
+) -> Iterator[tuple[Served, subprocess.Popen[bytes]]]:
     port = _free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
     log = tmp_path / "serve.log"
     command = [sys.executable, str(REPO / "build.py"), "--root", str(site.root), "serve"]
     with log.open("wb") as said:
         server = subprocess.Popen(
-            [*command, "--dev-addr", f"127.0.0.1:{port}"],
+            [*command, "--dev-addr", f"127.0.0.1:{port}", *options],
             stdout=said,
             stderr=subprocess.STDOUT,
             env=env,
@@ -80,10 +83,11 @@ def _gone(pid: int, deadline: float) -> bool:
     return False
 
 
+@pytest.mark.parametrize("options", [(), ("--poll",)], ids=["notified", "polling"])
 def test_a_saved_page_is_shown_before_the_whole_preview_is_built(
-    fixture_site: FixtureSite, tmp_path: Path
+    fixture_site: FixtureSite, tmp_path: Path, options: tuple[str, ...]
 ) -> None:
-    with _serving(fixture_site, tmp_path) as (served, _):
+    with _serving(fixture_site, tmp_path, *options) as (served, _):
         deadline = time.monotonic() + 120
         assert "Hello." in _get(served.url + PAGE, deadline)
         with _preview_held(fixture_site):
@@ -154,3 +158,21 @@ def test_ctrl_c_in_the_middle_of_a_build_ends_serve_and_its_builder(
             assert _gone(builder, time.monotonic() + 30)
         said = served.said()
         assert "Shutting down..." in said and "Traceback" not in said, said
+
+
+def test_a_change_of_the_code_starts_a_new_builder(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    # The builder keeps the code it imported: it would build with the old code.
+    fixture_site.write("extra/helper.py", "ANSWER = 1\n")
+    fixture_site.write("mkdocs.yml", MKDOCS_YML.format(repo=REPO) + "watch:\n  - extra\n")
+    with _serving(fixture_site, tmp_path) as (served, _):
+        deadline = time.monotonic() + 120
+        assert "Hello." in _get(served.url + PAGE, deadline)
+        fixture_site.write("extra/helper.py", "ANSWER = 2\n")
+        served.wait_to_say("The site's code changed: a new preview builder starts.", deadline)
+        served.wait_to_say("Reloading browsers", deadline)
+        first, second = _builders(served)
+        assert _gone(first, deadline) and first != second
+        fixture_site.write(POST, _post("First post", "With the new code."))
+        served.wait_to_serve(PAGE, "With the new code.", deadline)
