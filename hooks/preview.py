@@ -74,6 +74,8 @@ class PreviewServer(LiveReloadServer):
         self._changes: set[str] = set()
         """The files changed since the last build began (`take_changes`)."""
         self._changes_lock = threading.Lock()
+        self.on_change: Callable[[], None] = lambda: None
+        """Called (in the watcher's thread) on each change."""
         super().__init__(*args, **kwargs)
         if not poll:  # MkDocs' looks at every file every half second
             self.observer = _Watcher()
@@ -96,6 +98,7 @@ class PreviewServer(LiveReloadServer):
         with self._rebuild_cond:
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
+        self.on_change()
 
     def take_changes(self) -> list[str]:
         """The files changed since the last call, which the build about to
@@ -234,6 +237,8 @@ def serve_preview(
             log.info("The site's code changed: a new preview builder starts.")
             builder.stop()  # the one running has the old code imported
         site_built = _build(builder, changed, shown)
+        if site_built.superseded:  # the next change is built at once
+            return
         server.failure = site_built.failure
         if server.failure is not None:
             log.error("The build failed (see above); its problems are shown in the browser.")
@@ -242,6 +247,7 @@ def serve_preview(
 
     server = PreviewServer(builder=build, host=host, port=port, root=str(site), poll=poll)
     server.error_handler = lambda code: server.error_page(site, code)
+    server.on_change = builder.supersede
     previous = signal.signal(signal.SIGTERM, _interrupted)  # ended as by Ctrl-C
     try:
         build()  # served even if it failed: the next change may mend it

@@ -14,7 +14,8 @@ They speak in lines of JSON. `serve` writes one for each change:
 "page", "pages": [...], "failure": ...}`` once the saved pages are shown
 (none, when none could be shown first; `failure`: a saved file's problems),
 then ``{"step": "site", "failure": ...}`` once the whole preview is built
-(`failure`: what the failed build said). Nothing else is written to that
+(`failure`: what the failed build said; `superseded`: it was stopped, on
+SIGUSR1, because a newer change came, which is sent next). Nothing else is written to that
 pipe: what the builder and its workers say goes to `serve`'s own output,
 never to a pipe that could fill. `serve` waits for each answer for a time
 (`PAGE_TIME_LIMIT`, `BUILD_TIME_LIMIT`); a builder that stops or does not
@@ -60,6 +61,8 @@ class Reply:
     pages: tuple[str, ...] = ()
     failure: str | None = None
     """What to show instead: a saved file's problems, or what a failed build said."""
+    superseded: bool = False
+    """The build was stopped for a newer change (`Builder.supersede`)."""
 
 
 class BuilderStopped(Exception):
@@ -77,8 +80,8 @@ class Builder:
         """Where what the builder says goes (a file); None: to this process's stderr."""
         self.process: subprocess.Popen[bytes] | None = None
         self._pending = b""
-        self._busy = False
-        """Building: told of a change, and not yet done with it."""
+        self._step: str | None = None
+        """The answer awaited (``page`` or ``site``): None when idle."""
 
     def build(self, changed: list[str], shown: Callable[[Reply], None]) -> Reply:
         """Tell the builder of a change (the paths changed; none: build all);
@@ -91,11 +94,21 @@ class Builder:
             process.stdin.flush()
         except OSError:
             raise self._stopped("was gone") from None
-        self._busy = True
+        self._step = "page"
         shown(self._reply("page", PAGE_TIME_LIMIT))
+        self._step = "site"
         built = self._reply("site", BUILD_TIME_LIMIT)
-        self._busy = False
+        self._step = None
         return built
+
+    def supersede(self) -> None:
+        """A newer change came: stop the whole build under way, if one is
+        (its answer then says so), so that the change is shown at once, not
+        once that build has ended. Called from the server's watcher thread."""
+        process = self.process
+        if self._step == "site" and process is not None:
+            with suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGUSR1)
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self.process is not None and self.process.poll() is not None:
@@ -132,7 +145,8 @@ class Builder:
         line, _, self._pending = self._pending.partition(b"\n")
         try:
             said = json.loads(line)
-            reply = Reply(said["step"], tuple(said.get("pages", ())), said.get("failure"))
+            pages, failure = tuple(said.get("pages", ())), said.get("failure")
+            reply = Reply(said["step"], pages, failure, bool(said.get("superseded")))
         except (ValueError, KeyError, TypeError):
             raise self._stopped(f"answered {line[:200]!r}") from None
         if reply.step != step:
@@ -155,7 +169,7 @@ class Builder:
             process.stdin.close()
         code = None
         signals = (signal.SIGTERM, signal.SIGKILL)
-        for sent in signals if self._busy else (None, *signals):
+        for sent in signals if self._step else (None, *signals):
             if sent is not None:
                 with suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, sent)
@@ -165,7 +179,7 @@ class Builder:
             except subprocess.TimeoutExpired:
                 continue
         process.stdout.close()
-        self._busy = False
+        self._step = None
         return code
 
 
@@ -181,6 +195,8 @@ def run_builder(root: Path, site: Path, build_site: Callable[[], bool]) -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what is printed is not an answer
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     warm: Warm | None = None
+    stopper = _Stopper()
+    signal.signal(signal.SIGUSR1, stopper.stop)
     for line in sys.stdin:
         changed = [str(path) for path in json.loads(line).get("changed", ())]
         with _captured():
@@ -188,10 +204,11 @@ def run_builder(root: Path, site: Path, build_site: Callable[[], bool]) -> None:
         _send(replies, {"step": "page", "pages": shown.pages, "failure": shown.problems})
         _set_epoch(epoch)  # the build sets it to its own "now": the next reads the clock again
         with _captured() as said:
-            built = _build(build_site)
+            built = _build(build_site, stopper)
             if built:
                 warm = keep_warm(root) or warm
-        _send(replies, {"step": "site", "failure": None if built else said.text})
+        failure = None if built is not False else said.text
+        _send(replies, {"step": "site", "failure": failure, "superseded": built is None})
 
 
 def _show_first(warm: Warm | None, root: Path, site: Path, changed: list[str]) -> Shown:
@@ -202,9 +219,43 @@ def _show_first(warm: Warm | None, root: Path, site: Path, changed: list[str]) -
         return Shown()
 
 
-def _build(build_site: Callable[[], bool]) -> bool:
+class Superseded(BaseException):
+    """Raised in the builder when `serve` says a newer change came."""
+
+
+class _Stopper:
+    """Stops the whole build under way when `serve` sends SIGUSR1 (a newer
+    change came), wherever it is: as a build killed would leave them, its
+    scratch folders are deleted by the next build, and the preview's folder,
+    perhaps updated in part, is updated whole by that build, which follows at
+    once. Once a build: its cleaning up is not stopped in turn."""
+
+    def __init__(self) -> None:
+        self.building = False
+        self.stopped = False
+
+    @contextmanager
+    def stoppable(self) -> Iterator[None]:
+        self.building, self.stopped = True, False
+        try:
+            yield
+        finally:
+            self.building = False
+
+    def stop(self, signum: int, frame: object) -> None:
+        if self.building and not self.stopped:
+            self.stopped = True
+            raise Superseded
+
+
+def _build(build_site: Callable[[], bool], stopper: _Stopper) -> bool | None:
+    """Whether the whole preview was built; None if it was stopped for a newer change."""
     try:
-        return build_site()
+        with stopper.stoppable():
+            return build_site()
+    except Superseded:
+        sys.stderr.write("A newer change came: the build stopped, and starts again.\n")
+        return None
     except Exception as err:  # said in the browser; the builder goes on
         log.debug("The preview build failed:", exc_info=err)  # the traceback with -v only
         sys.stderr.write(f"The preview build failed: {type(err).__name__}: {err}\n")

@@ -122,6 +122,23 @@ def test_a_saved_file_with_problems_shows_them_at_once_and_its_fix_the_page(
         served.wait_to_serve("blog/", "Mended", deadline)
 
 
+def test_a_save_in_the_middle_of_a_build_is_shown_at_once(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    with _serving(fixture_site, tmp_path) as (served, _):
+        deadline = time.monotonic() + 120
+        assert "Hello." in _get(served.url + PAGE, deadline)
+        with _preview_held(fixture_site):
+            fixture_site.write(POST, _post("First post", "The first save."))
+            served.wait_to_serve(PAGE, "The first save.", deadline)
+            # Its whole build waits for the lock: the next save stops it.
+            fixture_site.write(POST, _post("Second title", "The second save."))
+            served.wait_to_serve(PAGE, "The second save.", deadline)
+            served.wait_to_say("A newer change came: the build stopped", deadline)
+        served.wait_to_serve("blog/", "Second title", deadline)
+        assert len(_builders(served)) == 1, served.said()
+
+
 def test_a_builder_that_died_is_replaced(fixture_site: FixtureSite, tmp_path: Path) -> None:
     with _serving(fixture_site, tmp_path) as (served, _):
         deadline = time.monotonic() + 120
