@@ -10,8 +10,12 @@ a time), and stays between saves with its code imported and what its last
 build made in memory. When the saved file is an item's whose page exists, it
 first renders that one page (`preview_page`) and the browser reloads; then it
 builds the whole preview, which brings listings, feeds and search up to date,
-and the browser reloads again. MkDocs' live-reload server serves the folder;
-its watcher (here `PreviewServer.watch`) notes which files changed.
+and the browser reloads again. A save in the middle of that build stops it
+(`Builder.supersede`), so that its page, too, shows at once. MkDocs'
+live-reload server serves the folder; its watcher (here `PreviewServer.watch`,
+by the system's notices of changes unless ``--poll``) notes which files
+changed. A change of Python code starts a new builder: the running one has
+the old code imported.
 
 After a failed build its problems are printed, as `build` prints them, and
 shown in the browser: over the page the reader is on (the last good preview
@@ -93,8 +97,11 @@ class PreviewServer(LiveReloadServer):
     def _changed(self, event: watchdog.events.FileSystemEvent) -> None:
         if event.is_directory or event.event_type not in CHANGES:
             return
+        paths = [os.fsdecode(p) for p in (event.src_path, event.dest_path) if p]
+        if all("__pycache__" in Path(path).parts for path in paths):
+            return  # Python's compiled code, written by a new builder as it imports hooks/
         with self._changes_lock:
-            self._changes.update(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
+            self._changes.update(paths)
         with self._rebuild_cond:
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
