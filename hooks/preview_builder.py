@@ -73,9 +73,16 @@ class Builder:
     """The warm builder as `serve` (and the benchmark) drive it: started on
     first use, and again when it was found stopped."""
 
-    def __init__(self, command: list[str], output: IO[bytes] | None = None) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        output: IO[bytes] | None = None,
+        limits: tuple[float, float] = (PAGE_TIME_LIMIT, BUILD_TIME_LIMIT),
+    ) -> None:
         self.command = command
         """Runs ``build.py … preview-builder``."""
+        self.limits = limits
+        """Seconds to wait for each answer: the pages shown first, the whole preview."""
         self.output = output
         """Where what the builder says goes (a file); None: to this process's stderr."""
         self.process: subprocess.Popen[bytes] | None = None
@@ -95,9 +102,9 @@ class Builder:
         except OSError:
             raise self._stopped("was gone") from None
         self._step = "page"
-        shown(self._reply("page", PAGE_TIME_LIMIT))
+        shown(self._reply("page", self.limits[0]))
         self._step = "site"
-        built = self._reply("site", BUILD_TIME_LIMIT)
+        built = self._reply("site", self.limits[1])
         self._step = None
         return built
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MKDOCS_YML, NOW, REPO, FixtureSite
-from test_serve import Served, _free_port, _get
+from test_serve import DRAFT, DRAFT_PAGE, Served, _draft, _free_port, _get
 
 POST = "content/blog/2014-01-15-first.md"
 PAGE = "blog/2014/first/"
@@ -101,6 +101,22 @@ def test_a_saved_page_is_shown_before_the_whole_preview_is_built(
             assert "Showing blog/2014/first/; the rest of the preview follows." in served.said()
         served.wait_to_serve("blog/", "First post, retitled", deadline)
         assert "Rewritten." in _get(served.url + PAGE, deadline)
+
+
+def test_a_draft_shown_first_is_marked_and_links_to_the_preview(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    fixture_site.write(DRAFT, _draft("Draft body."))
+    with _serving(fixture_site, tmp_path) as (served, _):
+        deadline = time.monotonic() + 120
+        assert "Draft body." in _get(served.url + DRAFT_PAGE, deadline)
+        with _preview_held(fixture_site):
+            fixture_site.write(DRAFT, _draft("Rewritten draft."))
+            served.wait_to_serve(DRAFT_PAGE, "Rewritten draft.", deadline)
+            page = _get(served.url + DRAFT_PAGE, deadline)
+            assert "Draft: this page is not published." in page
+            assert f'<link rel="canonical" href="{served.url}{DRAFT_PAGE}"' in page
+            assert "https://example.org/" not in page
 
 
 def test_a_saved_file_with_problems_shows_them_at_once_and_its_fix_the_page(
