@@ -213,7 +213,7 @@ def run_builder(root: Path, site: Path, build_site: Callable[[], bool]) -> None:
         with _captured() as said:
             built = _build(build_site, stopper)
             if built:
-                warm = keep_warm(root) or warm
+                warm = _keep_warm(root) or warm
         failure = None if built is not False else said.text
         _send(replies, {"step": "site", "failure": failure, "superseded": built is None})
 
@@ -253,6 +253,14 @@ class _Stopper:
         if self.building and not self.stopped:
             self.stopped = True
             raise Superseded
+
+
+def _keep_warm(root: Path) -> Warm | None:
+    try:
+        return keep_warm(root)
+    except Exception as err:  # the next save goes to the whole build alone
+        log.info(f"What the build made could not be kept ({err!r}).", exc_info=err)
+        return None
 
 
 def _build(build_site: Callable[[], bool], stopper: _Stopper) -> bool | None:

@@ -75,7 +75,9 @@ def keep_warm(root: Path) -> Warm | None:
     job = parallel_build.last_job
     if job is None:
         return None
-    hooks = next(h for h in job.config["hooks"].values() if hasattr(h, "_state"))
+    hooks = next((h for h in job.config["hooks"].values() if hasattr(h, "_state")), None)
+    if hooks is None:
+        return None
     state = hooks._state
     sources = dict(state.sources)
     for template in sorted(set(ITEM_TEMPLATES.values())):
@@ -83,6 +85,7 @@ def keep_warm(root: Path) -> Warm | None:
     # A page shown first is not kept: no cache; and the last build's read
     # pack is of no use to it (50 MB at 10,000 posts).
     job = dataclasses.replace(job, cache=None, live=None, reads={})
+    parallel_build.last_job = None  # taken, without what it held that is not needed
     return Warm(
         job,
         hooks,
