@@ -195,7 +195,7 @@ def measure_preview(root: Path, runs: int) -> Iterator[str]:
     without the server, whose watcher looks every half second), and how long
     the whole preview then takes to follow."""
     from preview import PREVIEW_DIR
-    from preview_builder import Builder
+    from preview_handle import Builder
 
     site = root / PREVIEW_DIR
     command = [sys.executable, str(BUILD_PY), "--root", str(root), "preview-builder"]

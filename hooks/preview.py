@@ -47,7 +47,7 @@ from typing import Any
 import watchdog.events
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
-from preview_builder import Builder, BuilderStopped, Reply
+from preview_handle import Builder, BuilderStopped, Reply
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from preview_builder import Builder, BuilderStopped, Reply
+from preview_handle import Builder, BuilderStopped, Reply
 
 
 def _builder(tmp_path: Path, program: str, limits: tuple[float, float] = (5, 5)) -> Builder:
