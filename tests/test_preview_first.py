@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML, NOW, REPO, FixtureSite
+from conftest import MKDOCS_YML, NOW, REPO, FixtureSite, tree_digests
 from test_serve import DRAFT, DRAFT_PAGE, Served, _draft, _free_port, _get
 
 POST = "content/blog/2014-01-15-first.md"
@@ -101,6 +101,24 @@ def test_a_saved_page_is_shown_before_the_whole_preview_is_built(
             assert "Showing blog/2014/first/; the rest of the preview follows." in served.said()
         served.wait_to_serve("blog/", "First post, retitled", deadline)
         assert "Rewritten." in _get(served.url + PAGE, deadline)
+
+
+def test_the_whole_build_after_a_page_shown_first_leaves_the_preview_as_a_cold_one(
+    fixture_site: FixtureSite, tmp_path: Path
+) -> None:
+    with _serving(fixture_site, tmp_path) as (served, _):
+        deadline = time.monotonic() + 120
+        assert "Hello." in _get(served.url + PAGE, deadline)
+        fixture_site.write(POST, _post("First post, retitled", "Rewritten."))
+        served.wait_to_serve("blog/", "First post, retitled", deadline)
+        served.wait_to_say("Reloading browsers", deadline)
+        assert "Showing blog/2014/first/" in served.said()
+    cold = tmp_path / "cold"
+    built = fixture_site.run(
+        "build", "--preview", "--no-cache", "--site-dir", str(cold), "--site-url", served.url
+    )
+    assert built.returncode == 0, built.stderr
+    assert tree_digests(fixture_site.root / ".cache/preview") == tree_digests(cold)
 
 
 def test_a_draft_shown_first_is_marked_and_links_to_the_preview(
