@@ -125,21 +125,21 @@ def show_first(warm: Warm | None, root: Path, site: Path, changed: Iterable[str]
 
 
 def _saved_pages(warm: Warm | None, root: Path, changed: Iterable[str]) -> list[str]:
-    """The project-relative paths of the changed files, if each is an item's
-    file that the last build made a page of (and not a chapter's, whose
-    timezone and place in the federation other pages depend on)."""
+    """The project-relative paths of the changed files that are items' files
+    the last build made pages of, but for chapters' (whose timezone and place
+    in the federation other pages depend on). The other changes are the
+    whole build's: an editor's swap and backup files, a picture, a new file."""
     rels = []
     for path in changed:
         try:
-            rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+            rel = Path(path).absolute().relative_to(root.resolve()).as_posix()
         except ValueError:
-            return []
+            continue
         source = warm.by_file.get(rel) if warm else None
         if source is None or source.item is None or source.item.kind == "chapter":
-            return []
-        if not (root / rel).is_file():
-            return []
-        rels.append(rel)
+            continue
+        if (root / rel).is_file():
+            rels.append(rel)
     unique = list(dict.fromkeys(rels))
     return unique if len(unique) <= MOST_SHOWN_FIRST else []
 

@@ -91,6 +91,9 @@ def test_a_saved_page_is_shown_before_the_whole_preview_is_built(
         deadline = time.monotonic() + 120
         assert "Hello." in _get(served.url + PAGE, deadline)
         with _preview_held(fixture_site):
+            # An editor's swap and lock files change beside the saved file.
+            fixture_site.write("content/blog/.2014-01-15-first.md.swp", "swap")
+            fixture_site.write("content/blog/.#2014-01-15-first.md", "lock")
             fixture_site.write(POST, _post("First post, retitled", "Rewritten."))
             served.wait_to_serve(PAGE, "Rewritten.", deadline)
             page = _get(served.url + PAGE, deadline)
