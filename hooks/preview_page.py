@@ -9,13 +9,15 @@ is returned, to be shown in the browser as a failed build's are), makes its
 item again against the last build's site, converts its Markdown and renders
 its template as the build does, and puts the page in the preview's folder by
 renaming a new file over the old one (the preview's pages may be links into
-the build cache, which must never be written into). The listings, feeds and
-neighbours of that page's item are those of the last build, a moment stale:
-the whole build that follows makes them right.
+the build cache, which must never be written into). The page's own card,
+neighbours and related posts are made with its new item, in a copy of the
+last build's site; every other page (listings, feeds, search) stays as the
+last build made it, a moment stale: the whole build that follows makes them
+right.
 
-Anything else (a new file or a deleted one, a chapter's file, the
-configuration, a template) is left to the whole build, as is a saved file
-whose address changed.
+Any other change (a new file or a deleted one, a chapter's file, the
+configuration, a template, an editor's swap file) is left to the whole
+build, as is a saved file whose address changed.
 """
 
 from __future__ import annotations
@@ -108,8 +110,8 @@ class Shown:
 
 
 def show_first(warm: Warm | None, root: Path, site: Path, changed: Iterable[str]) -> Shown:
-    """The saved pages, each rendered into `site` (the preview's folder) from
-    `warm`; nothing when any change is not a saved page the last build made."""
+    """The saved pages among the `changed` files, each rendered into `site`
+    (the preview's folder) from `warm`; the first problems found stop it."""
     rels = _saved_pages(warm, root, changed)
     if warm is None or not rels:
         return Shown()
