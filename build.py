@@ -186,12 +186,18 @@ def build(
 
 @cli.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="HOST:PORT.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look for changes every half second, for folders whose changes the system does "
+    "not notice (some network drives, Windows' drives in WSL).",
+)
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, poll: bool) -> None:
     """Preview the site live; drafts and scheduled posts are shown, marked.
 
-    Each change is built as `build` does, from the cache: only what changed is
-    made again."""
+    A saved post's page is shown at once; then the whole preview is built as
+    `build` builds, from the cache: only what changed is made again."""
     from engine.preview import serve_preview
 
     host, _, port = dev_addr.rpartition(":")
@@ -202,7 +208,26 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
     if ctx.parent is not None and ctx.parent.params.get("verbose"):
         command.append("--verbose")
     logging.getLogger().setLevel(logging.INFO)  # say where it serves, and each rebuild
-    serve_preview(root, host, int(port), command)
+    serve_preview(root, host, int(port), command, poll)
+
+
+# `serve`'s warm builder (hooks/preview_builder.py): a process that builds the
+# preview as `build --preview` does, and stays to show each saved page first.
+@cli.command("preview-builder", hidden=True)
+@click.option("--site-dir", type=click.Path(path_type=Path), required=True)
+@click.option("--site-url", required=True)
+@click.pass_context
+def preview_builder(ctx: click.Context, site_dir: Path, site_url: str) -> None:
+    from preview_builder import run_builder
+
+    def build_preview() -> bool:
+        try:
+            ctx.invoke(build, site_dir=site_dir, preview=True, site_url=site_url)
+        except SystemExit as stopped:  # how `build` says it failed
+            return stopped.code in (None, 0)
+        return True
+
+    run_builder(ctx.obj, site_dir.resolve(), build_preview)
 
 
 @cli.command()
@@ -332,7 +357,7 @@ def _translation(root: Path, original: str, lang: str) -> NewFile:
 def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None:
     """Time `check`, a cold `build`, a rebuild after one edit and one after a new post
     on a generated site of N posts: wall and CPU time, peak memory, pages and bytes written."""
-    from benchmarks.measure import measure_build, measure_check, measure_search
+    from benchmarks.measure import measure_build, measure_check, measure_preview, measure_search
 
     with tempfile.TemporaryDirectory(prefix="iops-bench-") as scratch:
         root = workdir or Path(scratch) / "site"
@@ -340,6 +365,8 @@ def bench(posts: int, runs: int, workdir: Path | None, check_only: bool) -> None
             click.echo(line)
         if not check_only:
             for line in measure_build(root, runs):
+                click.echo(line)
+            for line in measure_preview(root, runs):
                 click.echo(line)
             for line in measure_search(root):
                 click.echo(line)

@@ -11,11 +11,13 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.corpus import write_corpus
 
@@ -185,3 +187,65 @@ def _sent(site: Path, origin: str, urls: list[str]) -> dict[str, int]:
         file = site / path / "index.html" if not path or path.endswith("/") else site / path
         sizes[path] = len(gzip.compress(file.read_bytes(), compresslevel=6))
     return sizes
+
+
+def measure_preview(root: Path, runs: int) -> Iterator[str]:
+    """How long after a save of the newest post `build.py serve` has its new
+    page in the preview's folder, from the warm builder it keeps (driven here
+    without the server, whose watcher looks every half second), and how long
+    the whole preview then takes to follow."""
+    from engine.preview import PREVIEW_DIR
+    from engine.preview_handle import Builder
+
+    site = root / PREVIEW_DIR
+    command = [sys.executable, str(BUILD_PY), "--root", str(root), "preview-builder"]
+    command += ["--site-dir", str(site), "--site-url", "http://127.0.0.1:8000/"]
+    post = max((root / "content/blog").glob("*.md"))
+    with tempfile.TemporaryFile() as said:
+        builder = Builder(command, output=said)
+        try:
+            started = time.perf_counter()
+            if builder.build([], lambda _: None).failure:
+                raise RuntimeError("the first preview build failed")
+            first = time.perf_counter() - started
+            times = [_save_and_show(builder, post, site, n) for n in range(runs)]
+            peak = _peak_mb(builder.process.pid) if builder.process else None
+        finally:
+            builder.stop()
+    shown = statistics.median(t[0] for t in times)
+    built = statistics.median(t[1] for t in times)
+    yield (
+        f"a saved post shown by serve: {shown:.2f} s (median of {runs}); the whole preview "
+        f"then built by {built:.2f} s; the warm builder's first build {first:.2f} s, "
+        f"its peak memory {peak or '?'} MB"
+    )
+
+
+def _save_and_show(builder: Any, post: Path, site: Path, n: int) -> tuple[float, float]:
+    """Seconds from a save of `post` to its page being in `site`, and to the
+    whole preview being built."""
+    sentence = f"One more sentence, preview {n}."
+    shown = []
+    started = time.perf_counter()
+    with post.open("a", encoding="utf-8") as text:
+        text.write(f"\n{sentence}\n")
+
+    def page_shown(reply: Any) -> None:
+        shown.append(time.perf_counter() - started)
+        pages = [site / url / "index.html" for url in reply.pages]
+        if reply.failure or not any(sentence in p.read_text("utf-8") for p in pages):
+            raise RuntimeError(f"the saved post was not shown first: {reply}")
+
+    if builder.build([str(post)], page_shown).failure:
+        raise RuntimeError("a preview build failed")
+    return shown[0], time.perf_counter() - started
+
+
+def _peak_mb(pid: int) -> int | None:
+    """A process's peak resident memory (Linux), without its children's."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found[1]) // 1024 if found else None

@@ -68,6 +68,9 @@ class BuildStats:
 
 
 _job: Job | None = None
+last_job: Job | None = None
+"""The last build's `Job` once it has rendered every page: `serve`'s warm
+builder renders a saved page with it (`preview_page`) before building again."""
 
 
 def build(
@@ -122,7 +125,8 @@ def _build(
     page_seconds: float,
     live: Path | None,
 ) -> BuildStats:
-    global _job
+    global _job, last_job
+    last_job = None  # until this build has made every page
     clock = _Clock()
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
@@ -177,6 +181,7 @@ def _build(
         cache.sweep([*shards, *(w.key for w in written if w.key)])
     if static is not None:
         static.sweep(static_keys)
+    last_job = job
     return BuildStats(
         pages=len(pages),
         read_from_cache=sum(read.hit for read in reads),

@@ -18,6 +18,7 @@ from .links import Link, Setup, markdown_setup, read_config
 from .model import Item, Site
 from .parsing import Parsed, parse_files
 from .problems import Problem
+from .schema import FrontMatter
 from .settings import Settings
 
 # The field each kind is dated by (see `Item.when`).
@@ -98,7 +99,8 @@ def load_site(
         else:
             parsed.append(result)
 
-    zones = _chapter_zones(parsed, settings)
+    chapters = {p.location.slug: p.front for p in parsed if p.location.kind == "chapter"}
+    zones = _chapter_zones(chapters, settings)
     items = [_make_item(p, settings, zones) for p in parsed]
     problems.extend(checks.check_items(items, settings, broken))
     problems.extend(originals.translation_problems(items, broken_files))
@@ -115,11 +117,21 @@ def load_site(
     return Loaded(site, tuple(sorted(problems)), tuple(files), links, setup)
 
 
-def _chapter_zones(parsed: list[Parsed], settings: Settings) -> dict[str, str]:
-    """Each chapter's timezone: its own, else its nearest ancestor's, else the site's."""
-    chapters = [p for p in parsed if p.location.kind == "chapter"]
-    own = {p.location.slug: p.front.get("timezone") for p in chapters if p.front}
-    parent = {p.location.slug: p.front.get("parent") for p in chapters if p.front}
+def reload_item(site: Site, parsed: Parsed) -> Item:
+    """One file's item made again, against a site loaded before: `serve`
+    shows a saved page before it loads the whole site again. Its chapter's
+    timezone is the one the site's chapters give."""
+    chapters = {c.slug: c.meta for c in (*site.items, *site.held_back) if c.kind == "chapter"}
+    return _make_item(parsed, site.settings, _chapter_zones(chapters, site.settings))
+
+
+def _chapter_zones(
+    chapters: Mapping[str, FrontMatter | None], settings: Settings
+) -> dict[str, str]:
+    """Each chapter's timezone (by the front matter of each chapter, by its
+    folder): its own, else its nearest ancestor's, else the site's."""
+    own = {slug: front.get("timezone") for slug, front in chapters.items() if front}
+    parent = {slug: front.get("parent") for slug, front in chapters.items() if front}
     zones: dict[str, str] = {}
     for handle in own:
         current: str | None = handle
