@@ -157,6 +157,35 @@ def test_a_new_post_beyond_a_full_block_opens_a_part(dated: FixtureSite) -> None
     assert _parts(after)[2] == [s for s in _parts(before)[2] if s != EVENT_TO_COME]
 
 
+def test_the_rest_after_the_full_blocks_is_cut_by_quarters(tmp_path: Path) -> None:
+    # Blocks of 8: posts 1 to 8, then 9 to 11 cut by quarters of 2: the
+    # newest part, which a new post remakes, holds at most two.
+    site = FixtureSite(tmp_path / "src")
+    config = MKDOCS_YML.format(repo=REPO).replace(
+        "page_size: 2", "page_size: 2\n    search_part_size: 8"
+    )
+    site.write("mkdocs.yml", config)
+    posts = [f"content/blog/2016-01-{n:02}-p{n}.md" for n in range(1, 11)]
+    for n, rel in enumerate(posts, 1):
+        site.write(rel, _post(f"P{n}", f"2016-01-{n:02}"))
+    for rel, text in BASE_FILES.items():
+        site.write(rel, text)
+    everything = [FIRST, *posts]  # eleven posts
+    assert _posts_only(_parts(_site(site))) == [everything[:8], everything[8:10], everything[10:]]
+    site.write("content/blog/2016-02-01-p11.md", _post("P11", "2016-02-01"))
+    after = _posts_only(_parts(_site(site)))
+    assert after == [
+        everything[:8],
+        everything[8:10],
+        [*everything[10:], "content/blog/2016-02-01-p11.md"],
+    ]
+    site.write("content/blog/2016-02-02-p12.md", _post("P12", "2016-02-02"))
+    assert _posts_only(_parts(_site(site)))[1:] == [
+        [*everything[8:], "content/blog/2016-02-01-p11.md"],
+        ["content/blog/2016-02-02-p12.md"],
+    ]
+
+
 def test_a_new_post_makes_only_the_newest_part_again_in_a_build(dated: FixtureSite) -> None:
     """End to end: Pagefind makes the newest part only, and the others are
     the same files in the site."""
