@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from engine.cache import cache_in_use, cache_switched  # noqa: E402
+from engine.heap import collecting_seldom, settle  # noqa: E402
 from iops.model import held_back_reason  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
@@ -106,7 +107,7 @@ def check(root: Path, fmt: str) -> None:
     """Validate all content without building; list every problem at once."""
     started = time.perf_counter()
     clock = read_build_time(root)
-    with cache_in_use(root, "check"):
+    with cache_in_use(root, "check"), collecting_seldom():
         plan = plan_site(_settings(root), clock.now, bodies=False)
     wall = dt.datetime.now(dt.UTC)
     for item in plan.site.held_back:
@@ -171,8 +172,13 @@ def build(
     how = BuildOptions(jobs, not (no_cache or plain), plain, page_time_limit, preview, site_url)
     target = (site_dir or root / "site").resolve()
     # Planning parses through the cache too; other builds may use it meanwhile.
-    with cache_switched(how.cache), cache_in_use(root, "preview" if preview else "build"):
+    with (
+        cache_switched(how.cache),
+        cache_in_use(root, "preview" if preview else "build"),
+        collecting_seldom(),
+    ):
         plan = _plan(root, bodies=True, preview=preview, site_url=site_url)
+        settle()  # the model, read by everything that follows
         if _report(plan.problems):
             sys.exit(1)
         started = time.perf_counter()

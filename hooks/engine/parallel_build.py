@@ -37,6 +37,7 @@ from mkdocs.structure.pages import Page
 
 from .cache import Cache, build_cache, link_file
 from .fingerprint import Fingerprinter, environment_digest
+from .heap import settle
 from .page_steps import (
     Job,
     Read,
@@ -261,6 +262,7 @@ def _run(
     # Forked even for one job: the records a page logs are replayed in page
     # order by the parent, so they must not also reach its handlers at once.
     context = multiprocessing.get_context("fork")
+    settle()  # what the workers share with this process stays shared
     with context.Pool(max(1, jobs), initializer=_quiet_worker) as pool:
         numbered = [(work, n, chunk) for n, chunk in enumerate(chunks)]
         for n, chunk_results in pool.imap_unordered(_work_numbered, numbered):

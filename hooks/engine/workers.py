@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from .heap import settle
+
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -48,6 +50,7 @@ def map_in_order(
     _task = task  # type: ignore[assignment]  # read by the forked workers
     try:
         context = multiprocessing.get_context("fork")
+        settle()  # what the workers share with this process stays shared
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             results = list(pool.map(_run_task, chunks))
     finally:
