@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from engine.cache import cache_in_use, cache_switched  # noqa: E402
-from engine.heap import collecting_seldom, settle  # noqa: E402
+from engine.heap import before_exit, collecting_seldom, settle  # noqa: E402
 from iops.model import held_back_reason  # noqa: E402
 from iops.plan import Plan, plan_site, prepared  # noqa: E402
 from iops.problems import Problem, render_github_command  # noqa: E402
@@ -518,4 +518,7 @@ def translations(root: Path, new: tuple[str, ...]) -> None:
 
 
 if __name__ == "__main__":
-    cli()
+    try:
+        cli()
+    finally:
+        before_exit()

@@ -5,10 +5,15 @@ again (`serve`'s warm builder, the test suite) frees its cycles as before."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
 import pytest
 from engine.heap import BUILD_THRESHOLDS, collecting_seldom, settle
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Cycle:
@@ -56,3 +61,14 @@ def test_a_failed_build_hands_everything_back_too() -> None:
         settle()
         raise RuntimeError("the build failed")
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
+def test_a_process_ends_with_everything_out_of_the_collectors_sight() -> None:
+    script = (
+        "import gc, sys; sys.path.insert(0, 'hooks'); from engine.heap import before_exit; "
+        "before_exit(); print(gc.get_freeze_count() > 0, gc.isenabled())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["True", "True"], done.stderr
