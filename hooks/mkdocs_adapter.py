@@ -153,6 +153,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
         if source.item is not None and file is not None and file.page is not None:
             _state.html_by_source[source.item.source] = file.page.content or ""
     _state.search = templating.start_search_index(_state.plan, _state.html_by_source)
+    templating.make_cards_before_the_workers(_state.plan)
     return env
 
 

@@ -245,6 +245,14 @@ def output_files(plan: Plan) -> list[tuple[str, bytes | Path]]:
     return files
 
 
+def make_cards_before_the_workers(plan: Plan) -> None:
+    """Every item's card, made and digested in this process before the page
+    workers fork: they inherit them. Each worker made and walked nearly every
+    card otherwise (its share of the listings and related posts shows them
+    all), 0.4 s of CPU at 10,000 posts where this process takes 0.2 s."""
+    of_build().digest(cards.cards(plan.site, plan.site.items))
+
+
 def _output_key(fingerprints: Fingerprinter, code: str, output: Output) -> str | None:
     render = output.render
     if not isinstance(render, functools.partial):
