@@ -5,7 +5,7 @@ the site: millions of objects at 10,000 posts) and keeps all of it until
 the build ends. Python's collector walks every object it tracks on each
 full collection, and with its default thresholds it collected again and
 again while that model was being made and used: about a quarter of a
-rebuild's time at 10,000 posts (`build.py bench`: 12 s, 8.5 s without).
+rebuild's time at 10,000 posts (`build.py bench`: 12 s, 9.5 s without).
 Forked workers paid twice: a collection writes into each object it walks,
 so the memory they shared with the parent was copied.
 
