@@ -28,7 +28,7 @@ def test_a_build_collects_seldom_and_hands_everything_back_at_its_end() -> None:
         _Cycle()
         settle()
         assert gc.get_freeze_count() > 0
-        with collecting_seldom():  # the engine's own block, inside build.py's
+        with collecting_seldom():  # a block inside another
             settle()
         assert gc.get_threshold() == BUILD_THRESHOLDS  # the inner block restores nothing
         assert gc.get_freeze_count() > 0

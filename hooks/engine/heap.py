@@ -38,8 +38,8 @@ _depth = 0
 @contextmanager
 def collecting_seldom() -> Iterator[None]:
     """Within this block, collect cycles seldom, and `settle` takes effect.
-    Blocks may nest (`build.py` plans, then the engine builds): the outermost
-    hands everything back."""
+    A block opened inside another changes nothing: the outermost one hands
+    everything back."""
     global _depth
     before = gc.get_threshold()
     if _depth == 0:

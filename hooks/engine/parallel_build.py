@@ -211,8 +211,7 @@ class _Page(Page):
 
     def _set_canonical_url(self, base: str | None) -> None:
         url = self.url
-        base_path = _plain_base_path(base) if base else None
-        if base and base_path is not None and _plain_path(url):
+        if base and (base_path := _plain_base_path(base)) is not None and _plain_path(url):
             self.canonical_url = base + url
             self.abs_url = base_path + url
         else:
@@ -221,28 +220,32 @@ class _Page(Page):
 
 def _plain_path(url: str) -> bool:
     """Whether `urljoin(base, url)` is `base + url` for a plain base: a
-    relative path with no dot or empty segments, scheme, query, fragment,
-    backslash, space or control character."""
+    relative path with no scheme, query, fragment, backslash, space or
+    control character, and plain segments."""
     if not url.isprintable() or any(c in url for c in " :?#\\") or url.startswith("/"):
         return False
-    return "//" not in url and not any(part in (".", "..") for part in url.split("/"))
+    return _plain_segments(url)
 
 
 @functools.lru_cache(maxsize=8)
 def _plain_base_path(base: str) -> str | None:
     """The path of a site address ending in "/" with nothing `urljoin` would
-    change (no query, fragment, empty or dot segments, nothing `urlsplit`
-    strips); None for any other."""
+    change (no query or fragment, plain segments, nothing `urlsplit` strips);
+    None for any other."""
     parts = urlsplit(base)
     plain = (
         base.endswith("/")
         and base.isprintable()
         and " " not in base
         and not (parts.query or parts.fragment)
-        and "//" not in parts.path
-        and not any(part in (".", "..") for part in parts.path.split("/"))
+        and _plain_segments(parts.path)
     )
     return parts.path if plain else None
+
+
+def _plain_segments(path: str) -> bool:
+    """No empty and no dot segment, which `urljoin` drops or resolves."""
+    return "//" not in path and not any(part in (".", "..") for part in path.split("/"))
 
 
 def _copy_static_files(files: Files, config: MkDocsConfig, cache: Cache | None) -> list[str]:
